@@ -1,0 +1,249 @@
+"""The ledger contract (台账规范): what the bureau drops into ``raw/``.
+
+One place that the reader, the validation SQL, the blank templates, the docs
+(``docs/ledgers.md``) and the tests all use.  Each ledger has an ASCII key (the
+Dagster asset key and the warehouse table), a Chinese name, the file stems it is
+recognised by, and its columns: internal name, Chinese header, accepted header
+aliases, whether it is required, its kind and, for enumerated fields, the
+accepted values with their aliases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Separators of multi-value cells: 、，,；; and white space.
+MULTI_SEPARATORS = r"[、，,；;\s]+"
+
+SUBDISTRICTS = ("丰泽街道", "东湖街道", "泉秀街道", "清源街道", "华大街道", "城东街道", "东海街道", "北峰街道")
+CATEGORIES = ("工贸企业", "学校", "医院", "福利机构", "文旅场所", "在建施工项目", "住宿餐饮")
+RISK_FLAGS = (
+    "粉尘涉爆", "涉氨制冷", "有限空间作业", "金属冶炼",
+    "危险化学品使用", "自建厂房", "临山临水", "人员密集",
+)
+EXPERT_DOMAINS = ("工贸", "危险化学品（烟花爆竹）", "建筑工程", "防汛抗旱", "消防安全")
+EXPERT_DOMAIN_ALIASES = {"危险化学品（烟花爆竹）": ("危险化学品", "危化品", "烟花爆竹", "危险化学品(烟花爆竹)")}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str                      # internal column name
+    header: str                    # the Chinese header of the contract
+    kind: str = "text"             # text | int | date | enum | multi | uscc | yesno | id
+    required: bool = True
+    aliases: tuple[str, ...] = ()  # other headers accepted for this column
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # enum: value -> aliases
+    ref: str | None = None         # ledger whose key this column references
+    default: str | None = None     # value taken when the cell is empty (optional columns)
+    max_value: int | None = None   # upper bound of a sane integer
+
+
+@dataclass(frozen=True)
+class Ledger:
+    key: str                 # ASCII: asset key and warehouse table
+    title: str               # Chinese name
+    stems: tuple[str, ...]   # file stems that identify it (besides ``key``)
+    columns: tuple[Column, ...]
+    date_column: str | None = None  # the event date, if the ledger records events
+
+    @property
+    def id_column(self) -> Column:
+        return self.columns[0]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def header_names(self) -> dict[str, str]:
+        """Every accepted header (and alias) -> internal column name."""
+        names: dict[str, str] = {}
+        for col in self.columns:
+            for h in (col.header, *col.aliases):
+                names[normalise_header(h)] = col.name
+        return names
+
+
+def normalise_header(text: str) -> str:
+    """Headers compare without spaces, full-width parentheses or a trailing '*'."""
+    table = str.maketrans({"（": "(", "）": ")", "\u3000": "", " ": "", "*": "", "\n": ""})
+    return str(text).translate(table).strip()
+
+
+def _enum(*pairs: tuple[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return dict(pairs)
+
+
+YES_NO = _enum(("是", ("Y", "YES", "TRUE", "1", "√")), ("否", ("N", "NO", "FALSE", "0", "×")))
+SUBDISTRICT_VALUES = {s: (s.removesuffix("街道"),) for s in SUBDISTRICTS}
+
+UNITS = Ledger(
+    key="units",
+    title="监管对象台账",
+    stems=("监管对象台账", "生产经营单位监管台账", "监管台账"),
+    columns=(
+        Column("unit_id", "单位编号", "id", aliases=("企业编号", "编号")),
+        Column("uscc", "统一社会信用代码", "uscc", aliases=("信用代码", "社会信用代码")),
+        Column("name", "单位名称", aliases=("企业名称", "名称")),
+        Column("category", "监管类别", "enum", aliases=("单位类别", "行业类别"), values=_enum(
+            ("工贸企业", ("工贸", "工贸行业")),
+            ("学校", ("教育", "学校单位")),
+            ("医院", ("医疗机构", "卫生院")),
+            ("福利机构", ("养老机构", "社会福利机构", "福利院")),
+            ("文旅场所", ("文化旅游场所", "文体旅游场所", "娱乐场所")),
+            ("在建施工项目", ("在建项目", "建设工程", "建筑工地", "施工项目")),
+            ("住宿餐饮", ("餐饮住宿", "住宿和餐饮")),
+        )),
+        Column("industry", "行业", required=False, aliases=("所属行业", "国民经济行业")),
+        Column("subdistrict", "所属街道", "enum", aliases=("所在街道", "街道", "辖区"),
+               values=SUBDISTRICT_VALUES),
+        Column("address", "地址", required=False, aliases=("单位地址", "经营地址", "详细地址")),
+        Column("employees", "从业人数", "int", aliases=("职工人数", "员工人数"), max_value=200_000),
+        Column("risk_flags", "风险特征", "multi", required=False, aliases=("风险类型",),
+               values={f: () for f in RISK_FLAGS}),
+        Column("std_grade", "标准化等级", "enum", aliases=("安全生产标准化等级",), values=_enum(
+            ("一级", ("标准化一级", "1级")), ("二级", ("标准化二级", "2级")),
+            ("三级", ("标准化三级", "3级")), ("小微达标", ("小微企业达标", "不定级达标")),
+            ("未达标", ("无", "未创建")),
+        ), default=""),
+        Column("tier", "创建类别", "enum", aliases=("创建等级",), values=_enum(
+            ("精品", ("精品企业",)), ("标杆", ("标杆企业",)), ("评审达标", ("达标", "达标企业")),
+        ), default=""),
+        Column("demo_posts", "示范岗位数", "int", required=False, aliases=("示范岗位",),
+               default="0", max_value=10_000),
+        Column("accidents_3y", "近三年事故起数", "int", required=False,
+               aliases=("近三年事故数", "事故起数"), default="0", max_value=1_000),
+        Column("last_inspected", "最近检查日期", "date", required=False, aliases=("上次检查日期",)),
+        Column("status", "经营状态", "enum", aliases=("状态", "登记状态"), values=_enum(
+            ("在营", ("存续", "开业", "正常", "在业")), ("停产", ("停业", "歇业", "停产整顿")),
+            ("注销", ("吊销", "已注销", "关闭")),
+        )),
+    ),
+)
+
+HAZARDS = Ledger(
+    key="hazards",
+    title="隐患排查治理台账",
+    stems=("隐患排查治理台账", "隐患台账", "隐患排查台账"),
+    date_column="found_on",
+    columns=(
+        Column("hazard_id", "隐患编号", "id"),
+        Column("unit_id", "单位编号", "id", aliases=("企业编号",), ref="units"),
+        Column("found_on", "发现日期", "date", aliases=("排查日期", "检查日期")),
+        Column("level", "隐患级别", "enum", aliases=("隐患等级",), values=_enum(
+            ("一般隐患", ("一般", "一般事故隐患")), ("重大隐患", ("重大", "重大事故隐患")),
+        )),
+        Column("kind", "隐患类别", required=False, aliases=("隐患类型",)),
+        Column("description", "隐患描述", required=False, aliases=("隐患内容", "问题描述")),
+        Column("due_on", "整改期限", "date", aliases=("整改时限", "整改截止日期")),
+        Column("fixed_on", "整改完成日期", "date", required=False, aliases=("完成整改日期", "销号日期")),
+        Column("source", "发现途径", "enum", aliases=("隐患来源", "发现方式"), values=_enum(
+            ("执法检查", ("执法", "监督检查")), ("专家指导", ("专家", "专家检查")),
+            ("企业自查", ("自查",)), ("帮扶检查", ("帮扶",)),
+        )),
+    ),
+)
+
+DEPARTMENTS = Ledger(
+    key="departments",
+    title="区直单位",
+    stems=("区直单位", "区直部门", "部门名单"),
+    columns=(
+        Column("dept", "单位名称", "id", aliases=("部门名称", "部门")),
+        Column("domains", "职责领域", "multi", aliases=("职责", "监管领域"),
+               values={d: () for d in CATEGORIES + RISK_FLAGS}),
+        Column("participates", "是否参与帮扶", "yesno", aliases=("参与帮扶",), values=YES_NO),
+    ),
+)
+
+CADRES = Ledger(
+    key="cadres",
+    title="干部名册",
+    stems=("干部名册", "干部花名册", "人员名册"),
+    columns=(
+        Column("cadre_id", "工号", "id", aliases=("干部工号", "人员编号")),
+        Column("name", "姓名"),
+        Column("dept", "所属单位", aliases=("单位", "所在单位"), ref="departments"),
+        Column("title", "职务", required=False, aliases=("职位",)),
+        Column("phone", "手机号码", required=False, aliases=("手机", "联系电话", "电话")),
+        Column("licence", "执法证号", required=False, aliases=("执法证编号", "执法证")),
+        Column("on_team", "帮扶工作队", "yesno", aliases=("是否工作队成员",), values=YES_NO),
+    ),
+)
+
+EXPERTS = Ledger(
+    key="experts",
+    title="专家库",
+    stems=("专家库", "专家名单", "专家名册"),
+    columns=(
+        Column("expert_id", "专家编号", "id"),
+        Column("name", "姓名", aliases=("专家姓名",)),
+        Column("domains", "专业领域", "multi", aliases=("专业", "擅长领域"),
+               values={d: EXPERT_DOMAIN_ALIASES.get(d, ()) for d in EXPERT_DOMAINS}),
+        Column("employer", "工作单位", aliases=("单位",)),
+        Column("phone", "手机号码", required=False, aliases=("手机", "联系电话", "电话")),
+        Column("resident", "驻局专家", "yesno", aliases=("是否驻局",), values=YES_NO),
+        Column("weekly_cap", "每周服务上限", "int", aliases=("每周上限",), max_value=50),
+    ),
+)
+
+VISITS = Ledger(
+    key="visits",
+    title="帮扶服务记录",
+    stems=("帮扶服务记录", "服务记录", "帮扶记录"),
+    date_column="visited_on",
+    columns=(
+        Column("visit_id", "记录编号", "id", aliases=("服务编号",)),
+        Column("visited_on", "服务日期", "date", aliases=("帮扶日期", "日期")),
+        Column("unit_id", "单位编号", "id", aliases=("企业编号",), ref="units"),
+        Column("cadre_id", "干部工号", "id", required=False, aliases=("工号",), ref="cadres"),
+        Column("expert_ids", "专家编号", "multi", required=False, ref="experts"),
+        Column("kind", "服务方式", "enum", aliases=("服务类型",), values=_enum(
+            ("执法检查", ("执法",)), ("专家指导", ("指导", "专家服务")),
+            ("培训", ("安全培训", "宣传培训")), ("评审观摩", ("观摩",)),
+        )),
+        Column("problems_found", "发现问题数", "int", aliases=("发现问题",), max_value=500),
+        Column("problems_solved", "解决问题数", "int", aliases=("解决问题",), max_value=500),
+    ),
+)
+
+REVIEWS = Ledger(
+    key="reviews",
+    title="标准化评审记录",
+    stems=("标准化评审记录", "评审记录", "标准化评审"),
+    date_column="reviewed_on",
+    columns=(
+        Column("review_id", "评审编号", "id"),
+        Column("unit_id", "单位编号", "id", aliases=("企业编号",), ref="units"),
+        Column("reviewed_on", "评审日期", "date"),
+        Column("review_kind", "评审类型", aliases=("评审类别",)),
+        Column("result", "评审结果", "enum", aliases=("结果",), values=_enum(
+            ("通过", ("合格", "达标", "是")), ("不通过", ("不合格", "未通过", "否")),
+        )),
+        Column("expert_ids", "评审专家", "multi", required=False, aliases=("专家编号",),
+               ref="experts"),
+        Column("observers", "观摩企业数", "int", required=False, aliases=("观摩企业",),
+               max_value=1_000),
+    ),
+)
+
+# Load order matters: a ledger is checked against the clean rows of those before it.
+LEDGERS: tuple[Ledger, ...] = (UNITS, DEPARTMENTS, EXPERTS, CADRES, HAZARDS, VISITS, REVIEWS)
+BY_KEY = {ledger.key: ledger for ledger in LEDGERS}
+
+# Event dates: the newest of these decides the latest complete week (deadlines do not count).
+EVENT_DATES = {"hazards": ("found_on", "fixed_on"), "visits": ("visited_on",),
+               "reviews": ("reviewed_on",)}
+
+# Rows whose first filled cell says this are totals, not data.
+TOTAL_MARKERS = ("合计", "总计", "小计")
+
+# Credit-code prefixes (登记管理部门 + 机构类别) that fit each kind of unit.
+USCC_PREFIXES = {
+    "工贸企业": ("91", "92"),
+    "学校": ("12", "52", "91"),
+    "医院": ("12", "52", "91", "92"),
+    "福利机构": ("12", "52", "91"),
+    "文旅场所": ("91", "92", "12"),
+    "在建施工项目": ("91", "12"),
+    "住宿餐饮": ("91", "92"),
+}
