@@ -150,7 +150,7 @@ DEPARTMENTS = Ledger(
     columns=(
         Column("dept", "单位名称", "id", aliases=("部门名称", "部门")),
         Column("domains", "职责领域", "multi", aliases=("职责", "监管领域"),
-               values={d: () for d in CATEGORIES + RISK_FLAGS}),
+               values={**UNITS.column("category").values, **{f: () for f in RISK_FLAGS}}),
         Column("participates", "是否参与帮扶", "yesno", aliases=("参与帮扶",), values=YES_NO),
     ),
 )

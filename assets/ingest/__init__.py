@@ -1,0 +1,149 @@
+"""Ingest (台账导入): the bureau's ledgers from ``raw/`` into the warehouse.
+
+One multi-asset loads all seven ledgers and the quarantine in one transaction, so
+a bad file leaves the warehouse as it was; each ledger is still its own asset
+(``units``, ``hazards``, …) with its own checks below.
+"""
+
+
+import tempfile
+from pathlib import Path
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset_check,
+    multi_asset,
+)
+from dagster_duckdb import DuckDBResource
+
+from assets.ingest.load import load_all
+from assets.ingest.read import LedgerError, discover, read_all
+from pipeline.ledgers import LEDGERS, Ledger
+from pipeline.resources import BangfuPaths
+from pipeline.weeks import weekly_partitions
+
+# Never shown in Dagster (the UI has no login): phone and licence numbers.
+SENSITIVE_COLUMNS = {"phone", "licence"}
+PREVIEW_ROWS = 5
+
+LEDGER_SPECS = [
+    AssetSpec(ledger.key, group_name="ingest", kinds={"duckdb"},
+              description=f"{ledger.title}（{ledger.key}）：清洗后的台账记录")
+    for ledger in LEDGERS
+]
+QUARANTINE_SPEC = AssetSpec(
+    "quarantine", group_name="ingest", kinds={"duckdb"},
+    description="隔离区（quarantine）：未通过校验的行及原因；另含 skipped_rows 与 ingest_files 行数核算",
+)
+
+
+@multi_asset(specs=[*LEDGER_SPECS, QUARANTINE_SPEC], partitions_def=weekly_partitions,
+             can_subset=False)
+def ingest_ledgers(context: AssetExecutionContext, duckdb: DuckDBResource, paths: BangfuPaths):
+    """Read every ledger file in raw/, validate, and load in one transaction."""
+    found, unrecognised = discover(paths.raw)
+    for name in unrecognised:
+        context.log.warning(f"raw/{name}: 无法识别是哪一本台账，未读取（请按台账名称命名文件）")
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            files = read_all(found, Path(workdir))
+            with duckdb.get_connection() as con:
+                load_all(con, files, paths.today)
+                results = [ledger_result(con, ledger) for ledger in LEDGERS]
+                results.append(quarantine_result(con, unrecognised))
+    except LedgerError as exc:
+        raise Failure(description="台账导入失败：\n" + "\n".join(exc.problems),
+                      metadata={"problems": MetadataValue.md(
+                          "\n".join(f"- {p}" for p in exc.problems))}) from exc
+    yield from results
+
+
+def ledger_result(con, ledger: Ledger) -> MaterializeResult:
+    files = con.execute("""SELECT file, rows_read, rows_loaded, rows_quarantined, rows_skipped
+        FROM ingest_files WHERE ledger = ? ORDER BY file""", [ledger.key]).df()
+    shown = [c.name for c in ledger.columns if c.name not in SENSITIVE_COLUMNS]
+    preview = con.execute(f"SELECT {', '.join(shown)} FROM {ledger.key} LIMIT {PREVIEW_ROWS}").df()
+    return MaterializeResult(asset_key=ledger.key, metadata={
+        "dagster/row_count": int(files.rows_loaded.sum()),
+        "rows_read": int(files.rows_read.sum()),
+        "rows_quarantined": int(files.rows_quarantined.sum()),
+        "rows_skipped": int(files.rows_skipped.sum()),
+        "files": MetadataValue.md(files.to_markdown(index=False)),
+        "preview": MetadataValue.md(preview.to_markdown(index=False)),
+    })
+
+
+def quarantine_result(con, unrecognised: list[str]) -> MaterializeResult:
+    by_reason = con.execute("""SELECT ledger, code, any_value(reason) AS example, count(*) AS problems,
+        count(DISTINCT (file, row)) AS rows FROM quarantine GROUP BY ALL ORDER BY ledger, code""").df()
+    rows = con.execute("SELECT count(*) FROM quarantine_rows").fetchone()[0]
+    return MaterializeResult(asset_key="quarantine", metadata={
+        "dagster/row_count": int(rows),
+        "problems": int(by_reason.problems.sum()) if len(by_reason) else 0,
+        "by_reason": MetadataValue.md(by_reason.to_markdown(index=False) if len(by_reason)
+                                      else "没有被隔离的行"),
+        "unrecognised_files": MetadataValue.json(unrecognised),
+    })
+
+
+# --------------------------------------------------------------------------- checks
+
+@asset_check(asset="quarantine", blocking=True,
+             description="每个文件：读取行数 = 入库 + 隔离 + 跳过（不丢一行）")
+def rows_accounted(duckdb: DuckDBResource) -> AssetCheckResult:
+    with duckdb.get_connection() as con:
+        bad = con.execute("""SELECT * FROM ingest_files
+            WHERE rows_read <> rows_loaded + rows_quarantined + rows_skipped""").df()
+        loaded = con.execute("""SELECT ledger, sum(rows_loaded) AS n FROM ingest_files
+            GROUP BY ledger""").fetchall()
+        mismatched = [k for k, n in loaded
+                      if con.execute(f"SELECT count(*) FROM {k}").fetchone()[0] != n]
+    return AssetCheckResult(passed=bad.empty and not mismatched, metadata={
+        "files_out_of_balance": len(bad), "tables_not_matching_rows_loaded": mismatched})
+
+
+def key_unique_check(ledger: Ledger):
+    key = ledger.id_column.name
+
+    @asset_check(asset=ledger.key, name=f"{ledger.key}_key_unique", blocking=True,
+                 description=f"{ledger.title}：{ledger.id_column.header}不重复")
+    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
+        with duckdb.get_connection() as con:
+            dupes = con.execute(f"""SELECT count(*) FROM (SELECT {key} FROM {ledger.key}
+                GROUP BY {key} HAVING count(*) > 1)""").fetchone()[0]
+        return AssetCheckResult(passed=dupes == 0, metadata={"duplicate_keys": dupes})
+
+    return _check
+
+
+def references_check(ledger: Ledger):
+    refs = [c for c in ledger.columns if c.ref]
+    targets = {"units": "unit_id", "cadres": "cadre_id", "experts": "expert_id",
+               "departments": "dept"}
+
+    @asset_check(asset=ledger.key, name=f"{ledger.key}_references_known", blocking=True,
+                 description=f"{ledger.title}：引用的单位、干部、专家都存在",
+                 additional_deps=[c.ref for c in refs])
+    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
+        missing = {}
+        with duckdb.get_connection() as con:
+            for col in refs:
+                value = f"unnest({col.name})" if col.kind == "multi" else col.name
+                missing[col.name] = con.execute(f"""SELECT count(*) FROM (SELECT {value} AS v
+                    FROM {ledger.key}) WHERE v IS NOT NULL AND v NOT IN (
+                    SELECT {targets[col.ref]} FROM {col.ref})""").fetchone()[0]
+        return AssetCheckResult(passed=not any(missing.values()), metadata=missing,
+                                severity=AssetCheckSeverity.ERROR)
+
+    return _check
+
+
+ingest_checks = [rows_accounted,
+                 *(key_unique_check(ledger) for ledger in LEDGERS),
+                 *(references_check(ledger) for ledger in LEDGERS if any(c.ref for c in ledger.columns))]

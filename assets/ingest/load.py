@@ -1,0 +1,155 @@
+"""Load the read ledgers into the warehouse in one transaction.
+
+Every data row ends in exactly one place: its clean table, ``quarantine`` (with
+each of its problems) or ``skipped_rows`` (title, blank and total rows).
+``ingest_files`` keeps the accounting per file:
+rows_read = rows_loaded + rows_quarantined + rows_skipped.
+If anything fails, the transaction rolls back and the warehouse stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+
+from assets.ingest.read import LedgerError, LedgerFile, read_csv_in_python
+from assets.ingest.validate import checked_rows_sql, sql_str
+from pipeline.ledgers import LEDGERS, TOTAL_MARKERS, Ledger
+
+MACROS = (Path(__file__).with_name("macros.sql")).read_text(encoding="utf-8")
+TOTAL_PATTERN = "^(" + "|".join(r"\s*".join(m) for m in TOTAL_MARKERS) + ")"
+
+RESULT_TABLES = """
+CREATE OR REPLACE TABLE quarantine (ledger VARCHAR, file VARCHAR, row BIGINT, column_name VARCHAR,
+    header VARCHAR, value VARCHAR, code VARCHAR, reason VARCHAR);
+CREATE OR REPLACE TABLE quarantine_rows (ledger VARCHAR, file VARCHAR, row BIGINT, raw JSON);
+CREATE OR REPLACE TABLE skipped_rows (ledger VARCHAR, file VARCHAR, row BIGINT, code VARCHAR,
+    reason VARCHAR);
+CREATE OR REPLACE TABLE ingest_files (ledger VARCHAR, file VARCHAR, sha256 VARCHAR,
+    encoding VARCHAR, sheet VARCHAR, header_row BIGINT, rows_read BIGINT, rows_loaded BIGINT,
+    rows_quarantined BIGINT, rows_skipped BIGINT, headers JSON);
+"""
+
+SKIP_REASONS = {
+    "title_row": "表头上方的标题行或空行",
+    "blank_row": "空行",
+    "total_row": "合计/总计行",
+}
+
+
+def stage_table(con: duckdb.DuckDBPyConnection, ledger: Ledger) -> None:
+    cols = ", ".join(f"{c.name} VARCHAR" for c in ledger.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{ledger.key} (_file VARCHAR, _row BIGINT, "
+                f"_skip VARCHAR, {cols})")
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
+    """Insert one file's data rows as text, marking blank and total rows to skip."""
+    ledger = lf.ledger
+    if lf.frame is not None:
+        con.register("frame_in", lf.frame)
+        source, cols = "frame_in", {c.name: c.name for c in ledger.columns}
+        content = "_extra"
+        row = "_row"
+    else:
+        width = max(max(lf.columns.values()) + 1, lf.width)
+        spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+        try:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE csv_in AS SELECT * FROM read_csv(
+                {sql_str(str(lf.csv_path))}, header = false, skip = {lf.csv_skip}, delim = ',',
+                quote = '"', escape = '"', columns = {spec}, null_padding = true,
+                auto_detect = false)""")
+        except duckdb.Error:
+            # ragged rows or quoted line breaks: let Python's csv module read it exactly
+            read_csv_in_python(lf)
+            return stage_file(con, lf)
+        source = "csv_in"
+        cols = {name: f"c{pos}" for name, pos in lf.columns.items()}
+        content = "length(trim(concat_ws('', " + ", ".join(f"c{i}" for i in range(width))
+        content += "))) > 0"
+        row = f"rowid + {lf.header_row + 1}"
+    by_position = sorted(lf.columns, key=lf.columns.get)
+    first_cell = "coalesce(" + ", ".join(f"norm({cols[n]})" for n in by_position) + ", '')"
+    values = ", ".join(cols.get(c.name, "NULL") if c.name in lf.columns else "NULL"
+                       for c in ledger.columns)
+    con.execute(f"""
+        INSERT INTO stg_{ledger.key}
+        SELECT {sql_str(lf.relpath)}, {row},
+            CASE WHEN NOT ({content}) THEN 'blank_row'
+                 WHEN regexp_matches({first_cell}, {sql_str(TOTAL_PATTERN)}) THEN 'total_row' END,
+            {values}
+        FROM {source}""")
+    # rows after the last one with content are not rows of the file
+    con.execute(f"""DELETE FROM stg_{ledger.key} WHERE _file = ? AND _row > (
+        SELECT coalesce(max(_row), 0) FROM stg_{ledger.key}
+        WHERE _file = ? AND _skip IS DISTINCT FROM 'blank_row')""", [lf.relpath, lf.relpath])
+    if lf.frame is not None:
+        con.unregister("frame_in")
+
+
+def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[LedgerFile]) -> None:
+    stage_table(con, ledger)
+    for lf in files:
+        stage_file(con, lf)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE chk_{ledger.key} AS {checked_rows_sql(ledger)}")
+    cols = ", ".join(c.name for c in ledger.columns)
+    con.execute(f"""CREATE OR REPLACE TABLE {ledger.key} AS
+        SELECT {cols}, _file AS source_file, _row AS source_row
+        FROM chk_{ledger.key} WHERE len(_problems) = 0 ORDER BY _file, _row""")
+    headers = {c.name: c.header for c in ledger.columns}
+    con.execute(f"""INSERT INTO quarantine
+        SELECT {sql_str(ledger.key)}, _file, _row, p.column, map_extract_value(MAP {{
+            {', '.join(f'{sql_str(k)}: {sql_str(v)}' for k, v in headers.items())}
+        }}, p.column), p.value, p.code, p.reason
+        FROM (SELECT _file, _row, unnest(_problems) AS p FROM chk_{ledger.key})""")
+    raw = ", ".join(f"{sql_str(c.header)}: s.{c.name}" for c in ledger.columns)
+    con.execute(f"""INSERT INTO quarantine_rows
+        SELECT {sql_str(ledger.key)}, s._file, s._row, to_json({{{raw}}})
+        FROM stg_{ledger.key} s JOIN chk_{ledger.key} c USING (_file, _row)
+        WHERE len(c._problems) > 0""")
+    con.execute(f"""INSERT INTO skipped_rows
+        SELECT {sql_str(ledger.key)}, _file, _row, _skip, CASE _skip
+            {' '.join(f'WHEN {sql_str(k)} THEN {sql_str(v)}' for k, v in SKIP_REASONS.items())}
+        END FROM stg_{ledger.key} WHERE _skip IS NOT NULL""")
+    for lf in files:
+        for row in range(1, lf.header_row):
+            con.execute("INSERT INTO skipped_rows VALUES (?, ?, ?, 'title_row', ?)",
+                        [ledger.key, lf.relpath, row, SKIP_REASONS["title_row"]])
+        account_file(con, lf)
+
+
+def account_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
+    key = lf.ledger.key
+    con.execute(f"""INSERT INTO ingest_files
+        SELECT $1, $2, $3, $4, $5, $6,
+            (SELECT count(*) FROM stg_{key} WHERE _file = $2) + $6 - 1,
+            (SELECT count(*) FROM chk_{key} WHERE _file = $2 AND len(_problems) = 0),
+            (SELECT count(*) FROM chk_{key} WHERE _file = $2 AND len(_problems) > 0),
+            (SELECT count(*) FROM stg_{key} WHERE _file = $2 AND _skip IS NOT NULL) + $6 - 1,
+            $7""", [key, lf.relpath, lf.sha256, lf.encoding, lf.sheet, lf.header_row,
+                   to_json_text(lf.headers)])
+
+
+def to_json_text(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: dt.date) -> None:
+    """Stage, check and write every ledger in one transaction; roll back on any error."""
+    con.execute(MACROS)
+    con.execute(f"SET VARIABLE run_date = DATE '{run_date.isoformat()}'")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(RESULT_TABLES)
+        for ledger in LEDGERS:
+            load_ledger(con, ledger, [f for f in files if f.ledger.key == ledger.key])
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        con.execute("ROLLBACK")
+        raise LedgerError([f"写入数据仓库失败，数据仓库保持原样：{exc}"]) from exc
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
