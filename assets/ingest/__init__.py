@@ -6,9 +6,6 @@ a bad file leaves the warehouse as it was; each ledger is still its own asset
 """
 
 
-import tempfile
-from pathlib import Path
-
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -22,8 +19,8 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from assets.ingest.load import load_all
-from assets.ingest.read import LedgerError, discover, read_all
+from assets.ingest.load import ingest_folder
+from assets.ingest.read import LedgerError
 from pipeline.ledgers import LEDGERS, Ledger
 from pipeline.resources import BangfuPaths
 from pipeline.weeks import weekly_partitions
@@ -47,20 +44,17 @@ QUARANTINE_SPEC = AssetSpec(
              can_subset=False)
 def ingest_ledgers(context: AssetExecutionContext, duckdb: DuckDBResource, paths: BangfuPaths):
     """Read every ledger file in raw/, validate, and load in one transaction."""
-    found, unrecognised = discover(paths.raw)
-    for name in unrecognised:
-        context.log.warning(f"raw/{name}: 无法识别是哪一本台账，未读取（请按台账名称命名文件）")
     try:
-        with tempfile.TemporaryDirectory() as workdir:
-            files = read_all(found, Path(workdir))
-            with duckdb.get_connection() as con:
-                load_all(con, files, paths.today)
-                results = [ledger_result(con, ledger) for ledger in LEDGERS]
-                results.append(quarantine_result(con, unrecognised))
+        with duckdb.get_connection() as con:
+            unrecognised = ingest_folder(con, paths.raw, paths.today)
+            results = [ledger_result(con, ledger) for ledger in LEDGERS]
+            results.append(quarantine_result(con, unrecognised))
     except LedgerError as exc:
         raise Failure(description="台账导入失败：\n" + "\n".join(exc.problems),
                       metadata={"problems": MetadataValue.md(
                           "\n".join(f"- {p}" for p in exc.problems))}) from exc
+    for name in unrecognised:
+        context.log.warning(f"raw/{name}: 无法识别是哪一本台账，未读取（请按台账名称命名文件）")
     yield from results
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from pathlib import Path
 
 import duckdb
 
-from assets.ingest.read import LedgerError, LedgerFile, read_csv_in_python
+from assets.ingest.read import LedgerError, LedgerFile, discover, read_all, read_csv_in_python
 from assets.ingest.validate import checked_rows_sql, sql_str
 from pipeline.ledgers import LEDGERS, TOTAL_MARKERS, Ledger
 
@@ -70,7 +71,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
         cols = {name: f"c{pos}" for name, pos in lf.columns.items()}
         content = "length(trim(concat_ws('', " + ", ".join(f"c{i}" for i in range(width))
         content += "))) > 0"
-        row = f"rowid + {lf.header_row + 1}"
+        row = f"rowid - (SELECT min(rowid) FROM csv_in) + {lf.header_row + 1}"
     by_position = sorted(lf.columns, key=lf.columns.get)
     first_cell = "coalesce(" + ", ".join(f"norm({cols[n]})" for n in by_position) + ", '')"
     values = ", ".join(cols.get(c.name, "NULL") if c.name in lf.columns else "NULL"
@@ -153,3 +154,11 @@ def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: 
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def ingest_folder(con: duckdb.DuckDBPyConnection, raw: Path, run_date: dt.date) -> list[str]:
+    """Read, check and load every ledger in ``raw``; return the files not recognised."""
+    found, unrecognised = discover(raw)
+    with tempfile.TemporaryDirectory() as workdir:
+        load_all(con, read_all(found, Path(workdir)), run_date)
+    return unrecognised

@@ -1,0 +1,33 @@
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from assets.ingest.load import ingest_folder  # noqa: E402
+
+RUN_DATE = dt.date(2023, 8, 20)
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def dagster_home(tmp_path_factory):
+    """Tests never touch the project's own DAGSTER_HOME."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ["BANGFU_RUN_DATE"] = RUN_DATE.isoformat()
+    return home
+
+
+@pytest.fixture
+def ingest(tmp_path):
+    """Ingest a raw folder into a fresh warehouse; returns the open connection."""
+    def _ingest(raw: Path, run_date: dt.date = RUN_DATE):
+        con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+        ingest_folder(con, raw, run_date)
+        return con
+    return _ingest
