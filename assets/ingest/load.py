@@ -63,8 +63,11 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
                 {sql_str(str(lf.csv_path))}, header = false, skip = {lf.csv_skip}, delim = ',',
                 quote = '"', escape = '"', columns = {spec}, null_padding = true,
                 auto_detect = false)""")
+            complete = con.execute("SELECT count(*) FROM csv_in").fetchall() == [(lf.data_lines,)]
         except duckdb.Error:
-            # ragged rows or quoted line breaks: let Python's csv module read it exactly
+            complete = False
+        if not complete:
+            # ragged rows, quoted line breaks, mixed line endings: read it exactly in Python
             read_csv_in_python(lf)
             return stage_file(con, lf)
         source = "csv_in"
@@ -92,9 +95,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
 
 
 def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[LedgerFile]) -> None:
-    stage_table(con, ledger)
-    for lf in files:
-        stage_file(con, lf)
+    """Check the staged rows of one ledger and write its clean table and quarantine."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE chk_{ledger.key} AS {checked_rows_sql(ledger)}")
     cols = ", ".join(c.name for c in ledger.columns)
     con.execute(f"""CREATE OR REPLACE TABLE {ledger.key} AS
@@ -139,9 +140,15 @@ def to_json_text(obj) -> str:
 
 
 def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: dt.date) -> None:
-    """Stage, check and write every ledger in one transaction; roll back on any error."""
+    """Stage every file (temporary tables), then check and write all ledgers in one
+    transaction; on any error roll back, leaving the warehouse as it was."""
     con.execute(MACROS)
     con.execute(f"SET VARIABLE run_date = DATE '{run_date.isoformat()}'")
+    for ledger in LEDGERS:
+        stage_table(con, ledger)
+        for lf in files:
+            if lf.ledger.key == ledger.key:
+                stage_file(con, lf)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(RESULT_TABLES)
