@@ -7,10 +7,8 @@ from dagster import AssetSelection, Definitions, define_asset_job
 from assets.ingest import ingest_checks, ingest_ledgers
 from assets.report import manifest
 from pipeline.resources import build_resources
-from pipeline.weeks import weekly_partitions
 
 weekly_job = define_asset_job("weekly_report", selection=AssetSelection.all(),
-                              partitions_def=weekly_partitions,
                               description="本周全流程：导入台账 → 派生 → 周报与清单")
 
 

@@ -247,3 +247,28 @@ USCC_PREFIXES = {
     "在建施工项目": ("91", "12"),
     "住宿餐饮": ("91", "92"),
 }
+
+# Why a row is quarantined (隔离原因): stable codes, each with what the clerk should do.
+PROBLEM_CODES = {
+    "missing_required": "必填项为空：补上该值",
+    "not_a_number": "不是有效的整数：只填阿拉伯数字",
+    "negative_number": "数值为负：核对后改为0或正数",
+    "absurd_number": "数值超出合理范围：核对是否多打了位数",
+    "bad_date": "无法识别的日期或不存在的日期：写作 2023-08-15",
+    "date_too_early": "日期早于2000年：核对年份",
+    "date_in_future": "事件日期晚于运行当天：核对年份或月份",
+    "deadline_before_found": "整改期限早于发现日期：核对两个日期",
+    "fixed_before_found": "整改完成日期早于发现日期：核对两个日期",
+    "solved_exceeds_found": "解决问题数大于发现问题数：核对两个数",
+    "unknown_value": "取值不在允许范围：按模板的下拉列表填写",
+    "uscc_format": "统一社会信用代码格式不对：应为18位数字和大写字母（不含I、O、S、V、Z）",
+    "uscc_check": "统一社会信用代码校验位不对：多半抄错了一位，请对照营业执照",
+    "uscc_kind_mismatch": "统一社会信用代码前两位与单位类别不符：核对代码或监管类别",
+    "unknown_reference": "引用的单位、干部、专家或部门不存在：先在对应台账中登记，或改正编号",
+    "duplicate_key": "编号重复：同一编号只保留第一条有效记录，后面的请删除或改号",
+}
+SKIP_CODES = {
+    "title_row": "表头上方的标题行或空行",
+    "blank_row": "空行",
+    "total_row": "合计/总计行",
+}

@@ -10,7 +10,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.ledgers import EVENT_DATES, LEDGERS, MULTI_SEPARATORS, Column, Ledger
+from pipeline.ledgers import (
+    EVENT_DATES,
+    LEDGERS,
+    MULTI_SEPARATORS,
+    PROBLEM_CODES,
+    SKIP_CODES,
+    USCC_PREFIXES,
+    Column,
+    Ledger,
+)
 from pipeline.xlsx import save_workbook
 
 KIND_NOTES = {
@@ -78,21 +87,35 @@ def ledgers_markdown() -> str:
         "日期可写 2023-08-15、2023/8/15、2023.8.15、2023年8月15日或 Excel 日期序号。",
         "- 每一行数据都有去处：入库、隔离（quarantine，记下文件、行号、列、值和原因）或跳过；"
         "每个文件 读取行数 = 入库 + 隔离 + 跳过。",
-        "- 事件日期（" + "、".join(f"{k}.{c}" for k, cs in EVENT_DATES.items() for c in cs)
-        + "、units.last_inspected、visits.visited_on）不得晚于运行当天，也不得早于2000年。",
+        "- 日期不得早于2000年；事件日期（" + "、".join(f"{k}.{c}" for k, cs in EVENT_DATES.items()
+                                                 for c in cs)
+        + "、units.last_inspected）不得晚于运行当天；整改期限可以在将来，但不得早于发现日期。",
+        "- 统一社会信用代码只有在建施工项目可以为空；前两位须与单位类别相符（"
+        + "；".join(f"{k} {'/'.join(v)}" for k, v in USCC_PREFIXES.items()) + "）。",
+        "- 晚于所报周的记录不是错误：照常入库，各周的数字只计当周周末以前的事件。",
+        "",
+        "## 隔离原因（quarantine.code）",
+        "",
+        "| 代码 | 含义与修正方法 |",
+        "|---|---|",
+        *(f"| `{code}` | {text} |" for code, text in PROBLEM_CODES.items()),
+        "",
+        "跳过的行（skipped_rows.code）：" + "；".join(f"`{k}` {v}" for k, v in SKIP_CODES.items()),
         "",
     ]
     for ledger in LEDGERS:
         lines += [f"## {ledger.title} `{ledger.key}`", "",
-                  f"文件名可用：`{ledger.key}*`、" + "、".join(f"`{s}*`" for s in
-                                                        (ledger.title, *ledger.stems)), "",
-                  "| 表头 | 内部列名 | 必填 | 类型 | 也接受的表头 | 取值（别名） |",
-                  "|---|---|---|---|---|---|"]
+                  f"文件名可用：`{ledger.key}*`，或含" + "、".join(
+                      f"“{s}”" for s in dict.fromkeys((ledger.title, *ledger.stems))), "",
+                  "| 表头 | 内部列名 | 列 | 值 | 类型 | 也接受的表头 | 取值（别名） |",
+                  "|---|---|---|---|---|---|---|"]
         for col in ledger.columns:
             values = "；".join(v + (f"（{'、'.join(a)}）" if a else "")
                               for v, a in col.values.items())
             ref = f"引用 {col.ref}" if col.ref else ""
-            lines.append(f"| {col.header} | `{col.name}` | {'是' if col.required else '否'} | "
+            may_be_empty = not col.required or col.default is not None or col.kind == "uscc"
+            lines.append(f"| {col.header} | `{col.name}` | {'必有' if col.required else '可无'} | "
+                         f"{'可空' if may_be_empty else '必填'} | "
                          f"{KIND_NOTES[col.kind]} | {'、'.join(col.aliases)} | "
                          f"{values or ref} |")
         lines.append("")

@@ -142,3 +142,9 @@ def test_aliases_and_messy_cells(tmp_path, ingest):
     assert str(row[4]) == "2023-05-01" and row[5] == ["粉尘涉爆", "自建厂房"]
     assert str(con.execute("SELECT last_inspected FROM units WHERE unit_id = 'FZ000002'"
                            ).fetchone()[0]) == "2023-03-15"
+
+
+def test_every_documented_problem_code_has_a_fixture():
+    from pipeline.ledgers import PROBLEM_CODES
+    exercised = {case[4] for case in CASES} | {"duplicate_key"}
+    assert exercised == set(PROBLEM_CODES)

@@ -18,7 +18,7 @@ import duckdb
 
 from assets.ingest.read import LedgerError, LedgerFile, discover, read_all, read_csv_in_python
 from assets.ingest.validate import checked_rows_sql, sql_str
-from pipeline.ledgers import LEDGERS, TOTAL_MARKERS, Ledger
+from pipeline.ledgers import LEDGERS, SKIP_CODES, TOTAL_MARKERS, Ledger
 
 MACROS = (Path(__file__).with_name("macros.sql")).read_text(encoding="utf-8")
 TOTAL_PATTERN = "^(" + "|".join(r"\s*".join(m) for m in TOTAL_MARKERS) + ")"
@@ -34,11 +34,6 @@ CREATE OR REPLACE TABLE ingest_files (ledger VARCHAR, file VARCHAR, sha256 VARCH
     rows_quarantined BIGINT, rows_skipped BIGINT, headers JSON);
 """
 
-SKIP_REASONS = {
-    "title_row": "表头上方的标题行或空行",
-    "blank_row": "空行",
-    "total_row": "合计/总计行",
-}
 
 
 def stage_table(con: duckdb.DuckDBPyConnection, ledger: Ledger) -> None:
@@ -114,12 +109,12 @@ def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[Ledg
         WHERE len(c._problems) > 0""")
     con.execute(f"""INSERT INTO skipped_rows
         SELECT {sql_str(ledger.key)}, _file, _row, _skip, CASE _skip
-            {' '.join(f'WHEN {sql_str(k)} THEN {sql_str(v)}' for k, v in SKIP_REASONS.items())}
+            {' '.join(f'WHEN {sql_str(k)} THEN {sql_str(v)}' for k, v in SKIP_CODES.items())}
         END FROM stg_{ledger.key} WHERE _skip IS NOT NULL""")
     for lf in files:
         for row in range(1, lf.header_row):
             con.execute("INSERT INTO skipped_rows VALUES (?, ?, ?, 'title_row', ?)",
-                        [ledger.key, lf.relpath, row, SKIP_REASONS["title_row"]])
+                        [ledger.key, lf.relpath, row, SKIP_CODES["title_row"]])
         account_file(con, lf)
 
 

@@ -1,0 +1,32 @@
+"""The project holds together: Definitions load, docs match the code, codes are documented."""
+
+import subprocess
+import sys
+
+from conftest import PROJECT
+
+from assets.report.figures import figures_markdown
+from pipeline.templates import ledgers_markdown
+
+
+def test_definitions_load_without_warnings():
+    probe = ("from pipeline.definitions import defs; defs.resolve_job_def('weekly_report'); "
+             "defs.resolve_all_asset_specs()")
+    done = subprocess.run([sys.executable, "-W", "error", "-c", probe], cwd=PROJECT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr[-2000:]
+
+
+def test_definitions_have_the_stable_asset_keys():
+    from pipeline.definitions import defs
+    job = defs.resolve_job_def("weekly_report")
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {"units", "hazards", "departments", "cadres", "experts", "visits", "reviews",
+            "quarantine", "manifest"} <= keys
+    assert all(k.isascii() for k in keys)
+    assert job.partitions_def is not None
+
+
+def test_generated_docs_are_up_to_date():
+    assert (PROJECT / "docs" / "figures.md").read_text(encoding="utf-8") == figures_markdown()
+    assert (PROJECT / "docs" / "ledgers.md").read_text(encoding="utf-8") == ledgers_markdown()
