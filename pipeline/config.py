@@ -1,57 +1,143 @@
 """The project's configuration (``pipeline/bangfu.yaml``), validated on load.
 
-Unknown keys and impossible values are errors that name the key.  The effective
-configuration (after run-config overrides) is hashed as canonical JSON; the
-manifest and the reports state that hash.
+The same classes are the Dagster run config of the ``derive`` step, with the file's
+values as defaults, so the launchpad shows them and validates any override.  Unknown
+keys and impossible values are errors that name the key.  The effective
+configuration is hashed as canonical JSON (``config_sha256``).
 """
-
-from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from dagster import Config
+from pydantic import ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.ledgers import CATEGORIES, EXPERT_DOMAINS, RISK_FLAGS, SUBDISTRICTS
 
 CONFIG_FILE = Path(__file__).with_name("bangfu.yaml")
+GRADES = ("一级", "二级", "三级", "小微达标", "未达标", "无")
 
 
-class Strict(BaseModel):
+class Strict(Config):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def only_keys(value: dict, allowed, what: str) -> dict:
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise ValueError(f"不认识的{what}：{'、'.join(unknown)}（允许：{'、'.join(allowed)}）")
+    return value
+
+
+class Scoring(Strict):
+    flags: dict[str, float]
+    hazard_general: float = Field(ge=0)
+    hazard_major: float = Field(ge=0)
+    overdue_factor: float = Field(ge=1)
+    accident: float = Field(ge=0)
+    accidents_cap: int = Field(ge=0)
+    grade: dict[str, float]
+    inspection_per_30_days: float = Field(ge=0)
+    inspection_cap: float = Field(ge=0)
+    size_per_log10: float = Field(ge=0)
+
+    @field_validator("flags")
+    @classmethod
+    def _flags(cls, v):
+        if any(w < 0 for w in v.values()):
+            raise ValueError("风险特征的分值不能为负")
+        return only_keys(v, RISK_FLAGS, "风险特征")
+
+    @field_validator("grade")
+    @classmethod
+    def _grade(cls, v):
+        if set(v) != set(GRADES) or any(w < 0 for w in v.values()):
+            raise ValueError(f"须为每个等级给出非负分值：{'、'.join(GRADES)}")
+        return v
+
+
+class Targets(Strict):
+    count: int = Field(ge=1, le=10_000)
+    gongmao_share: float = Field(ge=0, le=1)
+    cover_every_subdistrict: bool
+    reasons: int = Field(ge=1, le=8)
+
+
+class KeyEnterprises(Strict):
+    count: int = Field(ge=0, le=100_000)
+
+
+class Links(Strict):
+    fixed: dict[str, str]
+
+    @field_validator("fixed")
+    @classmethod
+    def _fixed(cls, v):
+        return only_keys(v, SUBDISTRICTS, "街道")
+
+
+class Assignment(Strict):
+    expert_domains: dict[str, list[str]]
+
+    @field_validator("expert_domains")
+    @classmethod
+    def _domains(cls, v):
+        only_keys(v, RISK_FLAGS + CATEGORIES, "风险特征或监管类别")
+        for key, domains in v.items():
+            only_keys(dict.fromkeys(domains), EXPERT_DOMAINS, f"专家领域（{key}）")
+        missing = set(CATEGORIES) - set(v)
+        if missing:
+            raise ValueError(f"缺少监管类别对应的专家领域：{'、'.join(sorted(missing))}")
+        return v
+
+
+class SpotChecks(Strict):
+    share: float = Field(ge=0, le=1)
+    min_per_subdistrict: int = Field(ge=0)
+    recent_days: int = Field(ge=0)
+    max_per_year: int = Field(ge=1)
+    inspectors: int = Field(ge=2, le=5)
+
+
 class BangfuConfig(Strict):
-    version: int
+    version: int = Field(ge=1)
     district: str
     bureau: str
+    scoring: Scoring
+    targets: Targets
+    key_enterprises: KeyEnterprises
+    links: Links
+    assignment: Assignment
+    spot_checks: SpotChecks
 
 
 class ConfigError(ValueError):
     pass
 
 
-def load_config(path: Path = CONFIG_FILE, overrides: dict | None = None) -> BangfuConfig:
+def load_config(path: Path = CONFIG_FILE) -> BangfuConfig:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    data = deep_merge(data, overrides or {})
+    return validate_config(data, path.name)
+
+
+def validate_config(data: dict, source: str = "run config") -> BangfuConfig:
     try:
         return BangfuConfig.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{path.name}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        lines = [f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
         raise ConfigError("配置有误：\n" + "\n".join(lines)) from exc
 
 
-def deep_merge(base: dict, extra: dict) -> dict:
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+def config_json(config: BangfuConfig) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(config.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
 
 
 def config_sha256(config: BangfuConfig) -> str:
-    canonical = json.dumps(config.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(config_json(config).encode("utf-8")).hexdigest()
+
+
+DEFAULT_CONFIG = load_config()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, define_asset_job
 
+from assets.derive import derive
 from assets.ingest import ingest_checks, ingest_ledgers
 from assets.report import manifest
 from pipeline.resources import build_resources
@@ -14,7 +15,7 @@ weekly_job = define_asset_job("weekly_report", selection=AssetSelection.all(),
 
 def build_definitions(**resource_overrides) -> Definitions:
     return Definitions(
-        assets=[ingest_ledgers, manifest],
+        assets=[ingest_ledgers, derive, manifest],
         asset_checks=ingest_checks,
         jobs=[weekly_job],
         resources=build_resources(**resource_overrides),

@@ -32,6 +32,7 @@ CREATE OR REPLACE TABLE skipped_rows (ledger VARCHAR, file VARCHAR, row BIGINT, 
 CREATE OR REPLACE TABLE ingest_files (ledger VARCHAR, file VARCHAR, sha256 VARCHAR,
     encoding VARCHAR, sheet VARCHAR, header_row BIGINT, rows_read BIGINT, rows_loaded BIGINT,
     rows_quarantined BIGINT, rows_skipped BIGINT, headers JSON);
+CREATE OR REPLACE TABLE unrecognised_files (file VARCHAR);
 """
 
 
@@ -134,7 +135,8 @@ def to_json_text(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True)
 
 
-def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: dt.date) -> None:
+def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: dt.date,
+             unrecognised: list[str] = ()) -> None:
     """Stage every file (temporary tables), then check and write all ledgers in one
     transaction; on any error roll back, leaving the warehouse as it was."""
     con.execute(MACROS)
@@ -147,6 +149,8 @@ def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: 
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(RESULT_TABLES)
+        for name in unrecognised:
+            con.execute("INSERT INTO unrecognised_files VALUES (?)", [name])
         for ledger in LEDGERS:
             load_ledger(con, ledger, [f for f in files if f.ledger.key == ledger.key])
         con.execute("COMMIT")
@@ -162,5 +166,5 @@ def ingest_folder(con: duckdb.DuckDBPyConnection, raw: Path, run_date: dt.date) 
     """Read, check and load every ledger in ``raw``; return the files not recognised."""
     found, unrecognised = discover(raw)
     with tempfile.TemporaryDirectory() as workdir:
-        load_all(con, read_all(found, Path(workdir)), run_date)
+        load_all(con, read_all(found, Path(workdir)), run_date, unrecognised)
     return unrecognised

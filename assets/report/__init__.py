@@ -6,6 +6,7 @@ import datetime as dt
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.derive import DERIVED
 from assets.ingest import LEDGER_SPECS, QUARANTINE_SPEC
 from assets.report.manifest import build_manifest, code_version, write_json
 from pipeline.config import config_sha256, load_config
@@ -14,7 +15,7 @@ from pipeline.weeks import week_label, weekly_partitions
 
 
 @asset(group_name="reports", partitions_def=weekly_partitions, kinds={"json"},
-       deps=[spec.key for spec in (*LEDGER_SPECS, QUARANTINE_SPEC)])
+       deps=[*(spec.key for spec in (*LEDGER_SPECS, QUARANTINE_SPEC)), *DERIVED])
 def manifest(context: AssetExecutionContext, duckdb: DuckDBResource,
              paths: BangfuPaths) -> MaterializeResult:
     """清单（manifest.json）：本周读取的文件及行数核算、输出文件及其哈希、汇总数字。"""

@@ -58,6 +58,8 @@ def build_manifest(con, start: dt.date, bureau: str, extra_figures: dict | None 
         "week_end": end.isoformat(),
         "inputs": inputs(con),
         "outputs": outputs(week_dir) if week_dir else [],
+        "unrecognised_files": [f for (f,) in con.execute(
+            "SELECT file FROM unrecognised_files ORDER BY file").fetchall()],
         "figures": figures,
         **(extra or {}),
     }
