@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 from assets.derive import DERIVED
 from assets.ingest import LEDGER_SPECS, QUARANTINE_SPEC
 from assets.report.manifest import build_manifest, code_version, write_json
-from pipeline.config import config_sha256, load_config
+from pipeline.config import load_config
 from pipeline.resources import BangfuPaths
 from pipeline.weeks import week_label, weekly_partitions
 
@@ -24,8 +24,8 @@ def manifest(context: AssetExecutionContext, duckdb: DuckDBResource,
     week_dir = paths.out / week_label(start)
     with duckdb.get_connection() as con:
         data = build_manifest(con, start, config.bureau, week_dir=week_dir,
-                              extra={"config_sha256": config_sha256(config),
-                                     "code_version": code_version()})
+                              extra={"code_version": code_version()})
+    data["config_sha256"] = data["figures"]["config_sha256"]
     write_json(week_dir / "manifest.json", data)
     figures = data["figures"]
     table = "\n".join(f"| {k} | {v} |" for k, v in figures.items() if not isinstance(v, dict))

@@ -1,7 +1,8 @@
 """Headline figures (汇总数字) of the manifest, each one sentence and one SQL query.
 
-Queries read the clean ledgers with three variables set: ``week_end`` (Sunday of
-the reported week), ``year_start`` (1 January of its year) and ``bureau``.
+Queries read the clean ledgers and the derived tables with four variables set:
+``week`` (2023-W32), ``week_end`` (Sunday of the reported week), ``year_start``
+(1 January of its year) and ``bureau``.
 Events count only when dated on or before ``week_end``; unit attributes are taken
 as the current ledgers state them.  ``docs/figures.md`` is written from this list.
 """
@@ -64,6 +65,21 @@ FIGURES: tuple[Figure, ...] = (
            f"SELECT count(*) FROM units WHERE {SUPERVISED} AND tier = '评审达标'"),
     Figure("demo_posts", "在监管单位的示范岗位数之和。",
            f"SELECT coalesce(sum(demo_posts), 0) FROM units WHERE {SUPERVISED}"),
+    Figure("priority_targets", "本周确定的帮扶对象数。",
+           "SELECT count(*) FROM priority_targets WHERE week = getvariable('week')"),
+    Figure("key_enterprises", "本周由局干部包保的重点工贸企业数。",
+           "SELECT count(*) FROM key_enterprises WHERE week = getvariable('week')"),
+    Figure("uncovered_targets", "下周安排中缺少包保干部或专家的帮扶对象数。",
+           "SELECT count(*) FROM priority_targets t WHERE week = getvariable('week') AND ("
+           "t.unit_id NOT IN (SELECT unit_id FROM cadre_assignments WHERE week = getvariable('week')) "
+           "OR t.unit_id NOT IN (SELECT unit_id FROM expert_assignments WHERE week = getvariable('week')))"),
+    Figure("spot_checks", "本周为下周抽取的双随机抽查单位数。",
+           "SELECT count(*) FROM spot_checks WHERE week = getvariable('week')"),
+    Figure("department_links", "部门驻点：街道全称到区直单位名称（按区直单位台账的写法）。",
+           "SELECT coalesce(to_json(map_from_entries(list((subdistrict, dept) ORDER BY subdistrict))), '{}') "
+           "FROM department_links WHERE week = getvariable('week')"),
+    Figure("config_sha256", "生成本周结果的有效配置（含运行时覆盖）的 SHA-256（规范 JSON）。",
+           "SELECT config_sha256 FROM run_settings WHERE week = getvariable('week')"),
 )
 
 
@@ -71,15 +87,18 @@ def compute_figures(con) -> dict:
     """Every figure; the caller has set the variables."""
     figures = {}
     for fig in FIGURES:
-        value = con.execute(fig.sql).fetchone()[0]
-        figures[fig.name] = json.loads(value) if isinstance(value, str) else int(value)
+        rows = con.execute(fig.sql).fetchall()
+        value = rows[0][0] if rows else None
+        if isinstance(value, str) and value[:1] in "{[":
+            value = json.loads(value)
+        figures[fig.name] = int(value) if isinstance(value, int | float) else value
     return figures
 
 
 def figures_markdown() -> str:
     lines = ["# 汇总数字（manifest figures）", "",
              "由 `assets/report/figures.py` 生成（`bangfu docs`），勿手改。"
-             "变量：`week_end` 为所报周的周日，`year_start` 为该年1月1日，`bureau` 为配置中的本局名称。",
+             "变量：`week` 为所报周（如 2023-W32），`week_end` 为所报周的周日，`year_start` 为该年1月1日，`bureau` 为配置中的本局名称。",
              "事件（隐患发现与整改、服务、评审）只计周末及以前的；单位属性（状态、等级、创建类别、示范岗位）按现有台账。", ""]
     for fig in FIGURES:
         lines += [f"## `{fig.name}`", "", fig.meaning, "", "```sql", fig.sql, "```", ""]

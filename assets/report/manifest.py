@@ -15,6 +15,7 @@ from pipeline.weeks import week_label
 
 def set_week_variables(con, start: dt.date, bureau: str) -> None:
     end = start + dt.timedelta(days=6)
+    con.execute("SET VARIABLE week = ?", [week_label(start)])
     con.execute(f"SET VARIABLE week_start = DATE '{start}'")
     con.execute(f"SET VARIABLE week_end = DATE '{end}'")
     con.execute(f"SET VARIABLE year_start = DATE '{end.year}-01-01'")
