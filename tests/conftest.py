@@ -31,3 +31,17 @@ def ingest(tmp_path):
         ingest_folder(con, raw, run_date)
         return con
     return _ingest
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, dagster_home):
+    """The demo ledgers run for 2023-W32 through `bangfu run`'s code path, once per session."""
+    from pipeline.runner import run_week
+    base = tmp_path_factory.mktemp("demo")
+    manifest = run_week(PROJECT / "raw", base / "out", "2023-W32", str(base / "warehouse.duckdb"))
+    return base, manifest
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_run):
+    return demo_run[0] / "warehouse.duckdb"

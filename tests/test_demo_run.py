@@ -1,0 +1,107 @@
+"""End to end on the demo ledgers: the published figures for 2023-W32, earlier weeks,
+reruns, broken rows, and the CLI contract."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+from conftest import PROJECT
+
+from pipeline.runner import RunFailed, run_week
+
+PUBLISHED = {
+    "supervised_units": 4098, "subdistricts": 8, "departments": 8, "team_cadres": 30,
+    "bureau_cadres": 43, "experts": 43, "problems_solved_ytd": 68, "reviews_ytd": 77,
+    "reviews_passed_ytd": 44, "tier_jingpin": 10, "tier_biaogan": 69, "tier_dabiao": 221,
+    "demo_posts": 1400, "priority_targets": 29, "key_enterprises": 43, "uncovered_targets": 0,
+}
+LINKS = {"东海街道": "区住建局", "北峰街道": "区工信科技局", "泉秀街道": "区文体旅游局", "清源街道": "区城管局"}
+CATEGORIES = {"工贸企业", "学校", "医院", "福利机构", "文旅场所", "在建施工项目", "住宿餐饮"}
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_demo_week_reproduces_the_published_figures(demo_run):
+    manifest = load(demo_run[1])
+    assert (manifest["week"], manifest["week_start"], manifest["week_end"]) == (
+        "2023-W32", "2023-08-07", "2023-08-13")
+    figures = manifest["figures"]
+    assert {k: figures[k] for k in PUBLISHED} == PUBLISHED
+    assert set(figures["units_by_category"]) == CATEGORIES
+    assert sum(figures["units_by_category"].values()) == 4098
+    assert LINKS.items() <= figures["department_links"].items()
+    assert len(set(figures["department_links"].values())) == 8
+    assert 0 < figures["hazards_overdue"] <= figures["hazards_open"]
+    assert figures["config_sha256"] == manifest["config_sha256"]
+
+
+def test_manifest_matches_its_schema_and_accounts_for_every_row(demo_run):
+    manifest = load(demo_run[1])
+    jsonschema.validate(manifest, load(PROJECT / "docs" / "manifest.schema.json"))
+    for entry in manifest["inputs"]:
+        assert entry["rows_read"] == (entry["rows_loaded"] + entry["rows_quarantined"]
+                                      + entry["rows_skipped"]), entry
+    assert {e["ledger"] for e in manifest["inputs"]} == {
+        "units", "hazards", "departments", "cadres", "experts", "visits", "reviews"}
+
+
+def test_earlier_week_has_smaller_cumulative_figures_and_reruns_agree(demo_run, tmp_path):
+    base, w32 = demo_run
+    out, warehouse = base / "out", str(base / "warehouse.duckdb")
+    w20 = load(run_week(PROJECT / "raw", out, "2023-W20", warehouse))
+    w32f = load(w32)["figures"]
+    assert w20["week_end"] == "2023-05-21"
+    for key in ("hazards_found_ytd", "problems_solved_ytd", "reviews_ytd", "reviews_passed_ytd"):
+        assert w20["figures"][key] < w32f[key], key
+    again = load(run_week(PROJECT / "raw", out, "2023-05-17", warehouse))
+    assert again["figures"] == w20["figures"]
+
+
+def broken_copy(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(PROJECT / "raw", raw)
+    with (raw / "hazards_2023-07_08.csv").open("a", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["YH-BAD-1", "FZ999999", "2023-08-01", "一般隐患", "", "", "2023-08-20", "", "执法检查"])
+        w.writerow(["YH-BAD-2", "FZ000001", "2023-13-45", "特大", "", "", "2023-08-20", "", "执法检查"])
+        w.writerow([])
+        w.writerow(["合计", "", "", "", "", "", "", "", ""])
+    return raw
+
+
+def test_broken_rows_are_accounted_for(tmp_path):
+    raw = broken_copy(tmp_path)
+    manifest = load(run_week(raw, tmp_path / "out", "2023-W32", str(tmp_path / "w.duckdb")))
+    entry = next(i for i in manifest["inputs"] if i["file"] == "hazards_2023-07_08.csv")
+    assert entry["rows_quarantined"] == 2
+    assert entry["rows_skipped"] == 2
+    assert entry["rows_read"] == entry["rows_loaded"] + 4
+
+
+def test_cli_runs_and_fails_with_one_line_per_problem(tmp_path):
+    raw = broken_copy(tmp_path)
+    env_run = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw),
+               "--out", str(tmp_path / "out"), "--warehouse", str(tmp_path / "w.duckdb")]
+    done = subprocess.run(env_run, capture_output=True, text=True, cwd=PROJECT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1].endswith("2023-W32/manifest.json")
+    (raw / "专家库.xlsx").unlink()
+    with (raw / "干部名册.xlsx").open("wb") as f:
+        f.write(b"not an xlsx")
+    done = subprocess.run(env_run, capture_output=True, text=True, cwd=PROJECT)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert any("干部名册.xlsx" in line for line in lines)
+    assert any("专家库" in line for line in lines)
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_week_is_a_clear_error(tmp_path):
+    with pytest.raises(RunFailed, match="2023-W60"):
+        run_week(PROJECT / "raw", tmp_path / "out", "2023-W60", str(tmp_path / "w.duckdb"))
