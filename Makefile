@@ -20,6 +20,9 @@ test: setup
 ui: setup
 	uv run dagster dev -h 127.0.0.1 -p 3000
 
+preview: setup
+	scripts/preview.sh
+
 docs: setup
 	uv run bangfu docs
 
