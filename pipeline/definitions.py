@@ -1,23 +1,27 @@
-"""The Dagster Definitions of bangfu: assets by stage, their checks, the weekly job."""
+"""The Dagster Definitions of bangfu: assets by stage, their checks, schedule and sensor."""
 
-from __future__ import annotations
-
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import Definitions
 
 from assets.derive import derive
 from assets.ingest import ingest_checks, ingest_ledgers
+from assets.ingest.sources import RAW_SOURCES
 from assets.report import manifest
 from pipeline.resources import build_resources
-
-weekly_job = define_asset_job("weekly_report", selection=AssetSelection.all(),
-                              description="本周全流程：导入台账 → 派生 → 周报与清单")
+from pipeline.schedules import (
+    failure_note_sensor,
+    ledger_change_sensor,
+    weekly_job,
+    weekly_schedule,
+)
 
 
 def build_definitions(**resource_overrides) -> Definitions:
     return Definitions(
-        assets=[ingest_ledgers, derive, manifest],
+        assets=[*RAW_SOURCES, ingest_ledgers, derive, manifest],
         asset_checks=ingest_checks,
         jobs=[weekly_job],
+        schedules=[weekly_schedule],
+        sensors=[ledger_change_sensor, failure_note_sensor],
         resources=build_resources(**resource_overrides),
     )
 

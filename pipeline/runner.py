@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 from dagster import DagsterEventType, DagsterInstance
 
+from assets.report.publish import clear_failure_note, write_failure_note
 from pipeline.resources import PROJECT_DIR
 from pipeline.weeks import latest_complete_week, parse_week, partition_key, week_label
 
@@ -26,7 +27,7 @@ def project_instance() -> DagsterInstance:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_DIR / ".dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
     project_yaml = PROJECT_DIR / "dagster.yaml"
-    if project_yaml.exists() and not (home / "dagster.yaml").exists():
+    if not (home / "dagster.yaml").exists():
         shutil.copyfile(project_yaml, home / "dagster.yaml")
     return DagsterInstance.get()
 
@@ -77,17 +78,30 @@ def run_week(raw: Path, out: Path, week: str | None = None, warehouse: str | Non
         partition_key=partition_key(start), instance=project_instance(), raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     if not result.success:
-        raise RunFailed(failure_lines(result))
+        lines = failure_lines(result.all_events)
+        write_failure_note(out, week_label(start), result.run_id, lines)
+        raise RunFailed(lines)
+    clear_failure_note(out, week_label(start))
     return out / week_label(start) / "manifest.json"
 
 
-def failure_lines(result) -> list[str]:
+def root_message(error) -> str:
+    """The innermost cause of a Dagster error: the message that says what went wrong."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def failure_lines(events) -> list[str]:
+    """One line per problem from a run's events: failed steps and failed checks."""
     lines: list[str] = []
-    for event in result.all_events:
+    for event in events:
+        if event is None:
+            continue
         if event.event_type == DagsterEventType.STEP_FAILURE:
             data = event.step_failure_data
             user = data.user_failure_data
-            text = user.description if user and user.description else data.error.message
+            text = user.description if user and user.description else root_message(data.error)
             lines += [f"[{event.step_key}] {line}" for line in text.strip().splitlines()]
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             check = event.event_specific_data

@@ -12,7 +12,11 @@ from pipeline.templates import ledgers_markdown
 def test_definitions_load_without_warnings():
     probe = ("from pipeline.definitions import defs; defs.resolve_job_def('weekly_report'); "
              "defs.resolve_all_asset_specs()")
-    done = subprocess.run([sys.executable, "-W", "error", "-c", probe], cwd=PROJECT,
+    # The one beta API chosen on purpose (named in docs/operations.md): observable sources.
+    # Dagster's own conversion of source assets reads a deprecated property internally.
+    allowed = ["-W", "ignore:Function `observable_source_asset` is currently in beta",
+               "-W", "ignore:Property `OpDefinition.version` is deprecated"]
+    done = subprocess.run([sys.executable, "-W", "error", *allowed, "-c", probe], cwd=PROJECT,
                           capture_output=True, text=True)
     assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr[-2000:]
 

@@ -32,6 +32,7 @@ from pipeline.config import (
     SpotChecks,
     Targets,
 )
+from pipeline.resources import POOL
 from pipeline.weeks import week_label, weekly_partitions
 
 DERIVED = {
@@ -83,7 +84,7 @@ CHECKS = [
 @multi_asset(
     specs=[AssetSpec(key, group_name="derived", kinds={"duckdb"}, description=text,
                      deps=[spec.key for spec in LEDGER_SPECS]) for key, text in DERIVED.items()],
-    check_specs=CHECKS, partitions_def=weekly_partitions, can_subset=False)
+    check_specs=CHECKS, partitions_def=weekly_partitions, can_subset=False, pool=POOL)
 def derive(context: AssetExecutionContext, config: DeriveConfig, duckdb: DuckDBResource):
     """Build the week's derived tables in one transaction, then check them."""
     start = dt.date.fromisoformat(context.partition_key)

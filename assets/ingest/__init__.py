@@ -22,7 +22,7 @@ from dagster_duckdb import DuckDBResource
 from assets.ingest.load import ingest_folder
 from assets.ingest.read import LedgerError
 from pipeline.ledgers import LEDGERS, Ledger
-from pipeline.resources import BangfuPaths
+from pipeline.resources import POOL, BangfuPaths
 from pipeline.weeks import weekly_partitions
 
 # Never shown in Dagster (the UI has no login): phone and licence numbers.
@@ -30,7 +30,7 @@ SENSITIVE_COLUMNS = {"phone", "licence"}
 PREVIEW_ROWS = 5
 
 LEDGER_SPECS = [
-    AssetSpec(ledger.key, group_name="ingest", kinds={"duckdb"},
+    AssetSpec(ledger.key, group_name="ingest", kinds={"duckdb"}, deps=[f"raw_{ledger.key}"],
               description=f"{ledger.title}（{ledger.key}）：清洗后的台账记录")
     for ledger in LEDGERS
 ]
@@ -40,7 +40,7 @@ QUARANTINE_SPEC = AssetSpec(
 )
 
 
-@multi_asset(specs=[*LEDGER_SPECS, QUARANTINE_SPEC], partitions_def=weekly_partitions,
+@multi_asset(specs=[*LEDGER_SPECS, QUARANTINE_SPEC], partitions_def=weekly_partitions, pool=POOL,
              can_subset=False)
 def ingest_ledgers(context: AssetExecutionContext, duckdb: DuckDBResource, paths: BangfuPaths):
     """Read every ledger file in raw/, validate, and load in one transaction."""
@@ -88,7 +88,7 @@ def quarantine_result(con, unrecognised: list[str]) -> MaterializeResult:
 
 # --------------------------------------------------------------------------- checks
 
-@asset_check(asset="quarantine", blocking=True,
+@asset_check(asset="quarantine", blocking=True, pool=POOL,
              description="每个文件：读取行数 = 入库 + 隔离 + 跳过（不丢一行）")
 def rows_accounted(duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as con:
@@ -105,7 +105,7 @@ def rows_accounted(duckdb: DuckDBResource) -> AssetCheckResult:
 def key_unique_check(ledger: Ledger):
     key = ledger.id_column.name
 
-    @asset_check(asset=ledger.key, name=f"{ledger.key}_key_unique", blocking=True,
+    @asset_check(asset=ledger.key, name=f"{ledger.key}_key_unique", blocking=True, pool=POOL,
                  description=f"{ledger.title}：{ledger.id_column.header}不重复")
     def _check(duckdb: DuckDBResource) -> AssetCheckResult:
         with duckdb.get_connection() as con:
@@ -121,7 +121,7 @@ def references_check(ledger: Ledger):
     targets = {"units": "unit_id", "cadres": "cadre_id", "experts": "expert_id",
                "departments": "dept"}
 
-    @asset_check(asset=ledger.key, name=f"{ledger.key}_references_known", blocking=True,
+    @asset_check(asset=ledger.key, name=f"{ledger.key}_references_known", blocking=True, pool=POOL,
                  description=f"{ledger.title}：引用的单位、干部、专家都存在",
                  additional_deps=[c.ref for c in refs])
     def _check(duckdb: DuckDBResource) -> AssetCheckResult:

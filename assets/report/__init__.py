@@ -10,11 +10,11 @@ from assets.derive import DERIVED
 from assets.ingest import LEDGER_SPECS, QUARANTINE_SPEC
 from assets.report.manifest import build_manifest, code_version, write_json
 from pipeline.config import load_config
-from pipeline.resources import BangfuPaths
+from pipeline.resources import POOL, BangfuPaths
 from pipeline.weeks import week_label, weekly_partitions
 
 
-@asset(group_name="reports", partitions_def=weekly_partitions, kinds={"json"},
+@asset(group_name="reports", partitions_def=weekly_partitions, kinds={"json"}, pool=POOL,
        deps=[*(spec.key for spec in (*LEDGER_SPECS, QUARANTINE_SPEC)), *DERIVED])
 def manifest(context: AssetExecutionContext, duckdb: DuckDBResource,
              paths: BangfuPaths) -> MaterializeResult:
