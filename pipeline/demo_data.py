@@ -17,8 +17,9 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
+from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -27,8 +28,18 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pipeline.ledgers import (
-    CADRES, CATEGORIES, DEPARTMENTS, EXPERT_DOMAINS, EXPERTS, HAZARDS, REVIEWS, RISK_FLAGS,
-    SUBDISTRICTS, UNITS, VISITS, Ledger,
+    CADRES,
+    CATEGORIES,
+    DEPARTMENTS,
+    EXPERT_DOMAINS,
+    EXPERTS,
+    HAZARDS,
+    REVIEWS,
+    RISK_FLAGS,
+    SUBDISTRICTS,
+    UNITS,
+    VISITS,
+    Ledger,
 )
 from pipeline.uscc import ALPHABET, ORG_WEIGHTS, USCC_WEIGHTS, org_char_value
 from pipeline.xlsx import atomic_write, save_workbook
@@ -76,7 +87,7 @@ SUBDISTRICT_MIX = {
     "北峰街道": (600, 8, 3, 2, 5, 10, 22),       # 工贸企业, 粉尘涉爆, 金属冶炼 → 区工信科技局
 }
 DEREGISTERED_MIX = {"工贸企业": 30, "住宿餐饮": 25, "文旅场所": 5}
-IDLE_RATE = {"工贸企业": 0.025, "住宿餐饮": 0.025, "文旅场所": 0.015, "在建施工项目": 0.01}
+IDLE_RATE = {"工贸企业": 0.02, "住宿餐饮": 0.02, "文旅场所": 0.015, "在建施工项目": 0.01}
 
 ALL_CATS = "*"
 # Risk flag probabilities: flag -> {category: (default, {subdistrict: probability})}.
@@ -263,6 +274,7 @@ HAZARD_POOLS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         ("燃气安全", "在地下室使用液化石油气")]),
 }
 MAJOR_SHARE = 0.03
+MAJOR_LATE = np.datetime64("2023-07-15")        # fewer 重大隐患 are found after this
 GENERAL_WINDOWS = (7, 7, 10, 15, 15, 20, 30)   # 整改期限, days after 发现日期
 MAJOR_WINDOWS = (30, 45, 60)
 STUCK_SHARE = 0.012                             # hazards never fixed (overdue once due)
@@ -274,7 +286,8 @@ HAZARD_CATEGORY_WEIGHT = {"工贸企业": 1.0, "学校": 0.15, "医院": 0.2, "�
 # ---------------------------------------------------------------- people
 
 SURNAMES = "陈林黄张吴王李蔡郑洪庄苏许杨刘曾谢郭施柯傅卢潘戴颜龚肖何"
-GIVEN_CHARS = "建国明志伟文俊鸿辉斌杰华勇强荣振泽宇海东新清毅彬锋丽芳婷雅静燕玲秀娟晓美艳萍琳梅颖雪惠佳月"
+GIVEN_CHARS = ("建国明志伟文俊鸿辉斌杰华勇强荣振泽宇海东新清毅彬锋",   # male
+               "丽芳婷雅静燕玲秀娟晓美艳萍琳梅颖雪惠佳月")   # female
 PHONE_PREFIXES = [f"13{d}" for d in range(10)] + [f"15{d}" for d in (0, 1, 2, 3, 5, 6, 7, 8, 9)] \
     + [f"18{d}" for d in range(10)]
 
@@ -385,9 +398,17 @@ def _slash(iso: np.ndarray) -> np.ndarray:
     return np.array([one(t) for t in iso], dtype=object)
 
 
-def _join(items_per_row) -> np.ndarray:
-    """Multi-value cells joined with 、."""
-    return np.array(["、".join(items) for items in items_per_row], dtype=object)
+def _join(ids: np.ndarray, rows_of_indices) -> np.ndarray:
+    """Multi-value cells: ``ids`` picked by each row's indices, joined with 、."""
+    return np.array(["、".join(ids[list(rows)]) for rows in rows_of_indices], dtype=object)
+
+
+def _join_flags(flags: np.ndarray) -> np.ndarray:
+    """风险特征 cells from the (n, flag) matrix, via a table of all flag combinations."""
+    bits = flags.astype(np.int64) @ (1 << np.arange(len(RISK_FLAGS)))
+    table = np.array(["、".join(f for i, f in enumerate(RISK_FLAGS) if mask >> i & 1)
+                      for mask in range(1 << len(RISK_FLAGS))], dtype=object)
+    return table[bits]
 
 
 def _unique_strings(rng, n: int, draw) -> list[str]:
@@ -430,8 +451,8 @@ def _credit_codes(kinds: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Valid codes for division 350503; '' where ``kinds`` is ''."""
     n = kinds.size
     chars = np.zeros((n, 18), dtype=np.int64)
-    chars[:, 0] = [ALPHABET.index(k[0]) if k else 0 for k in kinds]
-    chars[:, 1] = [ALPHABET.index(k[1]) if k else 0 for k in kinds]
+    for prefix in ("91", "92", "12", "52"):
+        chars[kinds == prefix, :2] = [ALPHABET.index(c) for c in prefix]
     chars[:, 2:8] = [ALPHABET.index(c) for c in DIVISION]
     chars[:, 8:16] = _bodies(kinds, rng)
     org_check = 11 - (_ORG_VALUE[chars[:, 8:16]] @ np.array(ORG_WEIGHTS)) % 11
@@ -522,8 +543,23 @@ def _flag_probabilities() -> np.ndarray:
 
 
 def _risk_flags(rng, cat: np.ndarray, sub: np.ndarray) -> np.ndarray:
-    p = _flag_probabilities()[:, cat, sub].T          # (n, flag)
-    return rng.random(p.shape) < p
+    """Flags by quota: in each (category, subdistrict) cell, round(p * size) random units.
+
+    Quotas rather than coin flips keep the subdistrict profiles clear at every size.
+    """
+    p = _flag_probabilities()
+    flags = np.zeros((cat.size, len(RISK_FLAGS)), dtype=bool)
+    cell = cat * len(SUBDISTRICTS) + sub
+    order = np.argsort(cell, kind="stable")
+    bounds = np.searchsorted(cell[order], np.arange(len(CATEGORIES) * len(SUBDISTRICTS) + 1))
+    for c in range(len(CATEGORIES)):
+        for s in range(len(SUBDISTRICTS)):
+            k = c * len(SUBDISTRICTS) + s
+            rows = order[bounds[k]:bounds[k + 1]]
+            for f in range(len(RISK_FLAGS)):
+                quota = int(math.floor(p[f, c, s] * rows.size + 0.5))
+                flags[rng.choice(rows, size=quota, replace=False), f] = True
+    return flags
 
 
 def _industries(rng, cat, sub, flags) -> tuple[np.ndarray, np.ndarray]:
@@ -575,28 +611,42 @@ def _places(rng, sub: np.ndarray, which: int) -> np.ndarray:
 
 
 def _zihao(rng, n: int) -> np.ndarray:
-    """Two-character trade names (字号) such as 鑫达."""
+    """Trade names (字号) of two or, now and then, three characters: 鑫达, 鸿盛源."""
     first = _pick(rng, ZIHAO_FIRST, n)
     second = _pick(rng, ZIHAO_SECOND, n)
-    return first + second
+    third = np.where(rng.random(n) < 0.25, _pick(rng, ZIHAO_SECOND, n), "").astype(object)
+    return first + second + third
+
+
+def _fill(templates: list[str], code: np.ndarray, fields: dict[str, np.ndarray]) -> np.ndarray:
+    """Row i gets ``templates[code[i]]`` filled from the row's ``fields``."""
+    out = np.full(code.size, "", dtype=object)
+    for j, template in enumerate(templates):
+        rows = np.flatnonzero(code == j)
+        names = [f for _, f, _, _ in Formatter().parse(template) if f]
+        columns = [fields[f][rows] for f in names]
+        out[rows] = [template.format(**dict(zip(names, values, strict=True)))
+                     for values in zip(*columns, strict=True)] if names else template
+    return out
 
 
 def _draw_names(rng, cat, kind, sub, word, industry) -> tuple[np.ndarray, np.ndarray]:
     """Unit names from NAME_PATTERNS; returns names and the (possibly updated) industries."""
     n = cat.size
-    zh, place, road = _zihao(rng, n), _places(rng, sub, 0), _places(rng, sub, 1)
-    name, industry = np.full(n, "", dtype=object), industry.copy()
+    fields = {"zh": _zihao(rng, n), "place": _places(rng, sub, 0), "road": _places(rng, sub, 1),
+              "word": word}
+    code = np.full(n, -1, dtype=np.int64)
+    templates, industries = [], []
     key_kind = np.where(kind == "", np.where(cat == CATEGORIES.index("在建施工项目"), "91", ""), kind)
     for (category, prefix), patterns in NAME_PATTERNS.items():
         rows = np.flatnonzero((cat == CATEGORIES.index(category)) & (key_kind == prefix))
         choice = rng.choice(len(patterns), size=rows.size, p=_norm([p[0] for p in patterns]))
-        for j, (_, template, ind) in enumerate(patterns):
-            sel = rows[choice == j]
-            name[sel] = [template.format(zh=z, word=w, place=pl, road=r)
-                         for z, w, pl, r in zip(zh[sel], word[sel], place[sel], road[sel], strict=True)]
-            if ind is not None:
-                industry[sel] = ind
-    return name, industry
+        code[rows] = len(templates) + choice
+        templates += [t for _, t, _ in patterns]
+        industries += [i for _, _, i in patterns]
+    from_pattern = np.array(industries + [None], dtype=object)[code]   # code -1: no pattern
+    industry = np.where(from_pattern == None, industry, from_pattern)  # noqa: E711 (工贸 keep theirs)
+    return _fill(templates, code, fields), industry
 
 
 def _norm(weights) -> np.ndarray:
@@ -607,10 +657,12 @@ def _norm(weights) -> np.ndarray:
 def _unique_names(rng, cat, kind, sub, word, industry, rounds: int = 12):
     """Unit names, re-drawn where they repeat; leftovers (only at huge sizes) get a number."""
     name, industry = _draw_names(rng, cat, kind, sub, word, industry)
+    before = cat.size
     for _ in range(rounds):
         dup = np.flatnonzero(pd.Series(name).duplicated().to_numpy())
-        if dup.size == 0:
+        if dup.size == 0 or dup.size > 0.7 * before:   # done, or the name space is saturated
             break
+        before = dup.size
         name[dup], industry[dup] = _draw_names(rng, cat[dup], kind[dup], sub[dup], word[dup],
                                                industry[dup])
     seq = pd.Series(name).groupby(name).cumcount().to_numpy()
@@ -619,30 +671,29 @@ def _unique_names(rng, cat, kind, sub, word, industry, rounds: int = 12):
 
 
 def _addresses(rng, cat, sub, flags) -> np.ndarray:
-    """Addresses in each unit's subdistrict: industrial zones in 北峰, 成洲 in 泉秀, junctions for projects."""
+    """Addresses in each unit's subdistrict (北峰 industrial zones, 成洲 warehouses, project sites)."""
     n = cat.size
-    place, road, road2 = _places(rng, sub, 0), _places(rng, sub, 1), _places(rng, sub, 1)
-    num = rng.integers(1, 400, size=n).astype(str).astype(object)
-    floor_ = rng.integers(1, 6, size=n).astype(str).astype(object)
-    subname = np.array(SUBDISTRICTS, dtype=object)[sub]
-    zone = _pick(rng, INDUSTRIAL_ZONES, n)
+    fields = {"sub": np.array(SUBDISTRICTS, dtype=object)[sub], "place": _places(rng, sub, 0),
+              "road": _places(rng, sub, 1), "road2": _places(rng, sub, 1),
+              "num": rng.integers(1, 400, size=n), "floor": rng.integers(1, 6, size=n),
+              "zone": _pick(rng, INDUSTRIAL_ZONES, n)}
     r = rng.random(n)
     trade = cat == CATEGORIES.index("工贸企业")
-    project = cat == CATEGORIES.index("在建施工项目")
-    self_built = flags[:, RISK_FLAGS.index("自建厂房")]
-    city = "泉州市丰泽区" + subname
-    candidates = [
-        (project & (road != road2), "丰泽区" + road + "与" + road2 + "交叉口东北侧"),
-        (trade & (subname == "北峰街道") & (r < 0.85), city + zone + road + num + "号"),
-        (trade & (subname == "泉秀街道") & (r < 0.5), city + "成洲工业区" + num + "号仓库"),
-        (self_built & (r < 0.5), city + place + "社区" + num + "号"),
-        ((cat == CATEGORIES.index("文旅场所")) & (subname == "泉秀街道") & (r < 0.3),
-         city + "成洲社区" + road + num + "号" + floor_ + "楼"),
-        (r < 0.5, city + place + "社区" + road + num + "号"),
-        (r < 0.8, "丰泽区" + road + num + "号"),
+    in_sub = {s: sub == i for i, s in enumerate(SUBDISTRICTS)}
+    patterns = [  # (condition, template); the first that holds wins
+        ((cat == CATEGORIES.index("在建施工项目")) & (fields["road"] != fields["road2"]),
+         "丰泽区{road}与{road2}交叉口东北侧"),
+        (trade & in_sub["北峰街道"] & (r < 0.85), "泉州市丰泽区{sub}{zone}{road}{num}号"),
+        (trade & in_sub["泉秀街道"] & (r < 0.5), "泉州市丰泽区{sub}成洲工业区{num}号仓库"),
+        (flags[:, RISK_FLAGS.index("自建厂房")] & (r < 0.5), "泉州市丰泽区{sub}{place}社区{num}号"),
+        ((cat == CATEGORIES.index("文旅场所")) & in_sub["泉秀街道"] & (r < 0.3),
+         "泉州市丰泽区{sub}成洲社区{road}{num}号{floor}楼"),
+        (r < 0.5, "泉州市丰泽区{sub}{place}社区{road}{num}号"),
+        (r < 0.8, "丰泽区{road}{num}号"),
+        (np.ones(n, dtype=bool), "泉州市丰泽区{road}{num}号{floor}楼"),
     ]
-    default = "泉州市丰泽区" + road + num + "号" + floor_ + "楼"
-    return np.select([c for c, _ in candidates], [v for _, v in candidates], default).astype(object)
+    code = np.select([c for c, _ in patterns], np.arange(len(patterns)), 0)
+    return _fill([t for _, t in patterns], code, fields)
 
 
 def _base_grades(rng, cat) -> np.ndarray:
@@ -711,16 +762,16 @@ def assign_tiers(rng, units: Units, reviews: Reviews, n_units: int) -> None:
     """精品 / 标杆 / 评审达标 among supervised units, with grades that fit the tier."""
     taken = np.zeros(units.n, dtype=bool)
     taken[reviews.unit] = True
-    size = np.log1p(units.employees)
+    size = units.employees.astype(float)
     active_trade = units.active & units.is_cat("工贸企业")
     hospitality = units.active & (units.is_cat("住宿餐饮") | units.is_cat("文旅场所"))
     counts = {t: _scaled(c, n_units) for t, c in TIER_COUNTS.items()}
 
     passers = reviews.unit[reviews.passed]
     plan = [  # tier, eligible, weight exponent, share of hospitality, grades
-        ("精品", active_trade, 3.0, 0.0, (["一级", "二级"], [0.3, 0.7])),
-        ("标杆", active_trade, 2.0, 0.08, (["二级", "三级"], [0.4, 0.6])),
-        ("评审达标", active_trade, 1.0, 0.10, (["三级", "小微达标"], [0.5, 0.5])),
+        ("精品", active_trade, 1.5, 0.0, (["一级", "二级"], [0.3, 0.7])),
+        ("标杆", active_trade, 1.0, 0.08, (["二级", "三级"], [0.4, 0.6])),
+        ("评审达标", active_trade, 0.5, 0.10, (["三级", "小微达标"], [0.5, 0.5])),
     ]
     for tier, eligible, power, other_share, (grades, p) in plan:
         need = counts[tier]
@@ -747,6 +798,8 @@ def assign_demo_posts(rng, units: Units, n_units: int) -> None:
     weight = np.select([units.tier == "精品", units.tier == "标杆", units.tier == "评审达标",
                         np.isin(units.grade, ["一级", "二级"]) & units.active,
                         (units.grade == "三级") & units.active], [12.0, 5.0, 1.2, 0.8, 0.2], 0.0)
+    if weight.sum() == 0:           # tiny sizes: no tiered or graded unit at all
+        weight = np.ones(units.n)
     rest = max(0, total - int(base.sum()))
     units.posts = base + rng.multinomial(rest, weight / weight.sum())
 
@@ -758,7 +811,8 @@ def _person_names(rng, n: int, taken: set[str]) -> list[str]:
     surname_w = 1.0 / (np.arange(len(SURNAMES)) + 3.0)
 
     def draw(r):
-        given = "".join(_pick(r, GIVEN_CHARS, 2 if r.random() < 0.75 else 1))
+        chars = GIVEN_CHARS[int(r.random() < 0.4)]
+        given = "".join(_pick(r, chars, 2 if r.random() < 0.75 else 1))
         return str(_pick(r, SURNAMES, 1, surname_w)[0]) + given
 
     names = [x for x in _unique_strings(rng, n + len(taken), draw) if x not in taken][:n]
@@ -795,9 +849,11 @@ def build_cadres(rng, names: set[str], phones: set[str]) -> pd.DataFrame:
     bureau_no = np.sort(rng.choice(np.arange(1, 100), size=n_bureau, replace=False))
     other_no = rng.choice(np.arange(100, 1000), size=n - n_bureau, replace=False)
     years = rng.integers(2019, 2023, size=n - n_bureau)
-    licence = [f"3505032023{x:03d}" for x in bureau_no] + [f"350503{y}{x:03d}" for y, x in zip(years, other_no)]
+    licence = ([f"3505032023{x:03d}" for x in bureau_no]
+               + [f"350503{y}{x:03d}" for y, x in zip(years, other_no, strict=True)])
     return pd.DataFrame({
-        "cadre_id": [f"YJ{i + 1:03d}" for i in range(n_bureau)] + [f"BF{i + 1:03d}" for i in range(n - n_bureau)],
+        "cadre_id": ([f"YJ{i + 1:03d}" for i in range(n_bureau)]
+                     + [f"BF{i + 1:03d}" for i in range(n - n_bureau)]),
         "name": _person_names(rng, n, names),
         "dept": depts,
         "title": titles,
@@ -807,7 +863,8 @@ def build_cadres(rng, names: set[str], phones: set[str]) -> pd.DataFrame:
     })
 
 
-def _expert_domains(rng) -> list[list[str]]:
+def _expert_domains(rng) -> list[list]:
+    """[primary domain, all domains] per expert: fixed primaries, up to two more domains."""
     primaries = rng.permutation([d for d, k in EXPERT_PRIMARY.items() for _ in range(k)])
     out = []
     for primary in primaries:
@@ -815,7 +872,7 @@ def _expert_domains(rng) -> list[list[str]]:
         others = [d for d in EXPERT_DOMAINS if d != primary]
         chosen = {primary, *rng.choice(others, size=extra, replace=False)}
         out.append([d for d in EXPERT_DOMAINS if d in chosen])   # contract order
-    return [list(x) for x in zip(primaries, out)]
+    return [list(x) for x in zip(primaries, out, strict=True)]
 
 
 def build_experts(rng, units: Units, names: set[str], phones: set[str]) -> tuple[pd.DataFrame, dict]:
@@ -831,7 +888,7 @@ def build_experts(rng, units: Units, names: set[str], phones: set[str]) -> tuple
     big_firms = _weighted_sample(rng, np.where(units.active & (units.tier != "") & units.is_cat("工贸企业"),
                                                1.0, 0.0), len(conflicted))
     conflicts = {}
-    for e, u in zip(conflicted, big_firms):
+    for e, u in zip(conflicted, big_firms, strict=False):   # fewer firms at tiny sizes
         employers[e] = units.name[u]
         conflicts[int(u)] = e
     resident = np.zeros(n, dtype=bool)
@@ -854,10 +911,13 @@ def build_experts(rng, units: Units, names: set[str], phones: set[str]) -> tuple
 def _unit_domains(units: Units) -> np.ndarray:
     """The expert domain (index into EXPERT_DOMAINS) that best fits each unit."""
     d = {name: i for i, name in enumerate(EXPERT_DOMAINS)}
-    return np.select(
-        [units.is_cat("在建施工项目"), units.flag("危险化学品使用"), units.flag("临山临水") & ~units.is_cat("工贸企业"),
-         units.is_cat("工贸企业")],
-        [d["建筑工程"], d["危险化学品（烟花爆竹）"], d["防汛抗旱"], d["工贸"]], d["消防安全"])
+    rules = [  # first match wins; everything else needs fire safety
+        (units.is_cat("在建施工项目"), "建筑工程"),
+        (units.flag("危险化学品使用"), "危险化学品（烟花爆竹）"),
+        (units.flag("临山临水") & ~units.is_cat("工贸企业"), "防汛抗旱"),
+        (units.is_cat("工贸企业"), "工贸"),
+    ]
+    return np.select([m for m, _ in rules], [d[name] for _, name in rules], d["消防安全"])
 
 
 class ExpertPicker:
@@ -915,9 +975,12 @@ def _key_units(rng, units: Units, n_units: int) -> np.ndarray:
 
 
 def _visit_units(rng, units: Units, key: np.ndarray, n: int) -> np.ndarray:
+    """Visited units: a little over half on key enterprises, the rest mostly other 工贸 firms."""
     on_key = rng.random(n) < 0.55
     cat_w = np.where(units.is_cat("工贸企业"), 1.0, 0.08)
     others = rng.choice(units.n, size=n, p=_norm(np.where(units.active, cat_w, 0.0)))
+    if key.size == 0:
+        return others
     return np.where(on_key, key[rng.integers(0, key.size, size=n)], others)
 
 
@@ -950,16 +1013,20 @@ def _visit_kinds(rng, days: np.ndarray) -> np.ndarray:
 
 def _observer_visits(rng, reviews: Reviews, units: Units) -> tuple[list, list, list]:
     """评审观摩 visits: peer firms of the same subdistrict watching a review on site."""
-    days, rows, experts = [], [], []
     pool = units.active & units.is_cat("工贸企业")
-    for i in np.flatnonzero((reviews.observers > 0) & (rng.random(reviews.unit.size) < 0.6)):
+    peers_of = [np.flatnonzero(pool & (units.sub == s)) for s in range(len(SUBDISTRICTS))]
+    watched = np.flatnonzero((reviews.observers > 0) & (rng.random(reviews.unit.size) < 0.6))
+    watched = np.repeat(watched, 1 + (rng.random(watched.size) < 0.3))      # one or two visitors
+    days, rows, experts = [], [], []
+    for i, r in zip(watched, rng.random(watched.size), strict=True):
         u = reviews.unit[i]
-        peers = np.flatnonzero(pool & (units.sub == units.sub[u]))
-        peers = peers[peers != u]
-        for peer in rng.choice(peers, size=min(peers.size, 1 + int(rng.random() < 0.3)), replace=False):
-            days.append(reviews.day[i])
-            rows.append(int(peer))
-            experts.append(list(reviews.experts[i]))
+        peers = peers_of[units.sub[u]]
+        peer = peers[int(r * peers.size)] if peers.size > 1 else u
+        if peer == u or (rows and rows[-1] == peer and days[-1] == reviews.day[i]):
+            continue
+        days.append(reviews.day[i])
+        rows.append(int(peer))
+        experts.append(list(reviews.experts[i][:2]))   # the lead reviewers
     return days, rows, experts
 
 
@@ -1061,7 +1128,7 @@ def _remediation(rng, days: np.ndarray, major: np.ndarray):
     due = days + window.astype("timedelta64[D]")
     r = rng.random(n)
     share = np.where(r < 0.15, 0.0, np.where(r < 0.85, rng.uniform(0.1, 1.0, n), rng.uniform(1.0, 1.6, n)))
-    share = np.where(major, rng.uniform(0.2, 0.8, n), share)
+    share = np.where(major, rng.uniform(0.2, 0.7, n), share)
     delay = np.ceil(share * window).astype(np.int64).astype("timedelta64[D]")
     fixed = days + delay
     open_ = (fixed > AS_OF) | (rng.random(n) < STUCK_SHARE)
@@ -1081,7 +1148,8 @@ def plan_hazards(rng, units: Units, visits: Visits, n_units: int) -> tuple[Hazar
     attached = _link_to_visits(rng, days, unit, source, visits)
     order = np.argsort(days, kind="stable")
     days, unit, source = days[order], unit[order], source[order]
-    major = rng.random(n) < MAJOR_SHARE
+    major = np.zeros(n, dtype=bool)   # mostly found during the spring and summer campaign
+    major[_weighted_sample(rng, np.where(days <= MAJOR_LATE, 1.0, 0.5), int(round(MAJOR_SHARE * n)))] = True
     kind, text = _hazard_texts(rng, units, unit, major)
     due, fixed = _remediation(rng, days, major)
     level = np.where(major, "重大隐患", "一般隐患").astype(object)
@@ -1108,17 +1176,12 @@ def _frame(ledger: Ledger, columns: dict[str, object]) -> pd.DataFrame:
     return pd.DataFrame({c.header: columns[c.name] for c in ledger.columns})
 
 
-def _ids(frame: pd.DataFrame, column: str, rows) -> list[str]:
-    return [frame[column].iloc[i] for i in rows]
-
-
 def units_frame(units: Units, dates) -> pd.DataFrame:
-    flags = [[f for f, on in zip(RISK_FLAGS, row, strict=True) if on] for row in units.flags]
     return _frame(UNITS, {
         "unit_id": units.unit_id, "uscc": units.uscc, "name": units.name,
         "category": np.array(CATEGORIES, dtype=object)[units.cat], "industry": units.industry,
         "subdistrict": np.array(SUBDISTRICTS, dtype=object)[units.sub], "address": units.address,
-        "employees": units.employees, "risk_flags": _join(flags), "std_grade": units.grade,
+        "employees": units.employees, "risk_flags": _join_flags(units.flags), "std_grade": units.grade,
         "tier": units.tier, "demo_posts": units.posts, "accidents_3y": units.accidents,
         "last_inspected": dates(units.last_inspected), "status": units.status,
     })
@@ -1138,7 +1201,7 @@ def visits_frame(v: Visits, units: Units, experts: pd.DataFrame, dates) -> pd.Da
     return _frame(VISITS, {
         "visit_id": _fmt_ids("FW2023", np.arange(1, v.day.size + 1), width),
         "visited_on": dates(v.day), "unit_id": units.unit_id[v.unit], "cadre_id": v.cadre,
-        "expert_ids": _join(_ids(experts, "expert_id", e) for e in v.experts),
+        "expert_ids": _join(experts["expert_id"].to_numpy(), v.experts),
         "kind": v.kind, "problems_found": v.found, "problems_solved": v.solved,
     })
 
@@ -1151,7 +1214,7 @@ def reviews_frame(r: Reviews, units: Units, experts: pd.DataFrame, dates) -> pd.
         "unit_id": units.unit_id[r.unit[order]], "reviewed_on": dates(r.day[order]),
         "review_kind": np.full(order.size, "小微企业不定级评审", dtype=object),
         "result": np.where(r.passed[order], "通过", "不通过"),
-        "expert_ids": _join(_ids(experts, "expert_id", r.experts[i]) for i in order),
+        "expert_ids": _join(experts["expert_id"].to_numpy(), (r.experts[i] for i in order)),
         "observers": r.observers[order],
     })
 
