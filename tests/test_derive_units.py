@@ -139,9 +139,9 @@ def test_links_are_optimal_not_greedy():
                              ("乙", "y", 1, 1.0)], columns=["subdistrict", "feature", "n", "lq"])
     depts = pd.DataFrame({"dept": ["D1", "D2"], "domains": [["x"], ["y"]]})
     links = link_departments(features, depts, {})
-    assert dict(zip(links.subdistrict, links.dept)) == {"甲": "D2", "乙": "D1"}
+    assert dict(zip(links.subdistrict, links.dept, strict=True)) == {"甲": "D2", "乙": "D1"}
     fixed = link_departments(features, depts, {"甲": "D1"})
-    assert dict(zip(fixed.subdistrict, fixed.dept)) == {"甲": "D1", "乙": "D2"}
+    assert dict(zip(fixed.subdistrict, fixed.dept, strict=True)) == {"甲": "D1", "乙": "D2"}
     assert fixed.set_index("subdistrict").at["甲", "fixed"]
 
 
@@ -177,7 +177,7 @@ def test_infeasible_targets_are_reported_with_reasons():
                             "main_risk": ["粉尘涉爆", "粉尘涉爆", "学校", "火星"]})
     experts = experts_frame([("E1", ["工贸"], "x", 1), ("E2", ["消防安全"], "乙公司", 3)])
     plan = assign_experts(targets, experts, DOMAINS | {"火星": ["天文"]})
-    reasons = dict(zip(plan.uncovered.unit_id, plan.uncovered.reason))
+    reasons = dict(zip(plan.uncovered.unit_id, plan.uncovered.reason, strict=True))
     assert len(plan.assignments) == 1
     assert "满额" in reasons[{"U1", "U2"}.difference(plan.assignments.unit_id).pop()]
     assert "回避" in reasons["U3"] and "天文" in reasons["U4"]
