@@ -14,7 +14,8 @@ setup:
 report: setup
 	uv run bangfu run --raw $(RAW) --out $(OUT) $(if $(WEEK),--week $(WEEK))
 
-test: setup
+test:
+	@scripts/setup.sh --test
 	uv run pytest -q
 
 ui: setup

@@ -12,21 +12,46 @@ if ! command -v uv >/dev/null 2>&1; then
     || pipx install uv
 fi
 
-# Debian packages: CJK fonts, HarfBuzz subsetting (fast PDF font embedding), pdftoppm.
+# Debian packages the reports need: CJK fonts, HarfBuzz subsetting (fast PDF font
+# embedding), pdftoppm. With --test also what the operations tests use (Chromium for the
+# UI screenshots, PostgreSQL for the production instance); those tests skip, saying why,
+# where these cannot be installed.
 SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils fontconfig)
-missing=()
-for pkg in "${SYSTEM_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
+TEST_PACKAGES=(chromium postgresql)
+
+missing_of() {
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+  done
+}
+
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { apt-get update -qq && apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+mapfile -t missing < <(missing_of "${SYSTEM_PACKAGES[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "setup: installing ${missing[*]}" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
   else
     echo "setup: missing Debian packages: ${missing[*]}" >&2
     echo "       install them with: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
+  fi
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  mapfile -t missing < <(missing_of "${TEST_PACKAGES[@]}")
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "setup: installing ${missing[*]} (for the operations tests)" >&2
+      apt_install "${missing[@]}" || echo "setup: could not install ${missing[*]}; those tests will be skipped" >&2
+    else
+      echo "setup: ${missing[*]} not installed and not root: the tests that need them are skipped" >&2
+    fi
   fi
 fi
 
