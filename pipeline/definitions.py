@@ -5,7 +5,7 @@ from dagster import Definitions
 from assets.derive import derive
 from assets.ingest import ingest_checks, ingest_ledgers
 from assets.ingest.sources import RAW_SOURCES
-from assets.report import manifest
+from assets.report import manifest, reports
 from pipeline.resources import build_resources
 from pipeline.schedules import (
     failure_note_sensor,
@@ -17,7 +17,7 @@ from pipeline.schedules import (
 
 def build_definitions(**resource_overrides) -> Definitions:
     return Definitions(
-        assets=[*RAW_SOURCES, ingest_ledgers, derive, manifest],
+        assets=[*RAW_SOURCES, ingest_ledgers, derive, reports, manifest],
         asset_checks=ingest_checks,
         jobs=[weekly_job],
         schedules=[weekly_schedule],
