@@ -1,0 +1,75 @@
+"""A rerun replaces a week's outputs as a whole, even when it is killed while rendering."""
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import PROJECT
+
+from pipeline.runner import run_week
+
+
+def consistent(week_dir) -> dict:
+    """The published folder holds exactly what its manifest lists, byte for byte."""
+    manifest = json.loads((week_dir / "manifest.json").read_text("utf-8"))
+    listed = {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    present = {p.relative_to(week_dir.parent).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in week_dir.rglob("*") if p.is_file() and p.name != "manifest.json"}
+    assert present == listed
+    return manifest
+
+
+def test_killed_rerun_leaves_the_last_good_outputs(demo_run, tmp_path):
+    base, _ = demo_run
+    out = tmp_path / "out"
+    shutil.copytree(base / "out" / "2023-W32", out / "2023-W32")
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copyfile(base / "warehouse.duckdb", warehouse)
+    before = consistent(out / "2023-W32")
+    assert any(o["path"].endswith(".pdf") for o in before["outputs"])
+
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(PROJECT / "raw"), "--out",
+           str(out), "--week", "2023-W32", "--warehouse", str(warehouse)]
+    proc = subprocess.Popen(cmd, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    staging = out / ".staging" / "2023-W32"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if staging.exists() and any(staging.rglob("*.pdf")):
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before rendering could be interrupted"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    after = consistent(out / "2023-W32")
+    assert after == before
+
+    # the next run cleans up what the killed one left and publishes a complete week
+    run_week(PROJECT / "raw", out, "2023-W32", str(warehouse))
+    assert not staging.exists()
+    consistent(out / "2023-W32")
+
+
+def test_failed_run_leaves_a_note_and_the_good_outputs(demo_run, tmp_path):
+    import pytest
+
+    from pipeline.runner import RunFailed
+    base, _ = demo_run
+    out = tmp_path / "out"
+    shutil.copytree(base / "out" / "2023-W32", out / "2023-W32")
+    raw = tmp_path / "raw"
+    shutil.copytree(PROJECT / "raw", raw)
+    (raw / "专家库.xlsx").unlink()
+    with pytest.raises(RunFailed):
+        run_week(raw, out, "2023-W32", str(tmp_path / "w.duckdb"))
+    note = (out / "2023-W32.FAILED.txt").read_text("utf-8")
+    assert "ingest_ledgers" in note and "专家库" in note
+    consistent(out / "2023-W32")
+    run_week(PROJECT / "raw", out, "2023-W32", str(tmp_path / "w.duckdb"))
+    assert not (out / "2023-W32.FAILED.txt").exists()
