@@ -110,7 +110,10 @@ def screenshots(url: str, run_id: str, folder: Path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=flags)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{url}/asset-groups", wait_until="networkidle")
+        page.goto(f"{url}/locations/{LOCATION}/asset-groups/derived", wait_until="networkidle")
+        skip = page.get_by_role("button", name="Skip")  # the first-visit community dialog
+        if skip.count():
+            skip.first.click()
         page.get_by_text("priority_targets").first.wait_for(timeout=60_000)
         page.screenshot(path=str(folder / "asset-graph.png"))
         page.goto(f"{url}/runs/{run_id}", wait_until="networkidle")
