@@ -12,14 +12,15 @@ setup:
 	@scripts/setup.sh
 
 report: setup
-	uv run bangfu run --raw $(RAW) --out $(OUT) $(if $(WEEK),--week $(WEEK))
+	DAGSTER_HOME=$(CURDIR)/.dagster_home uv run bangfu run --raw $(RAW) --out $(OUT) $(if $(WEEK),--week $(WEEK))
 
 test:
 	@scripts/setup.sh --test
 	uv run pytest -q
 
 ui: setup
-	uv run dagster dev -h 127.0.0.1 -p 3000
+	@mkdir -p .dagster_home && [ -f .dagster_home/dagster.yaml ] || cp dagster.yaml .dagster_home/
+	DAGSTER_HOME=$(CURDIR)/.dagster_home uv run dagster dev -h 127.0.0.1 -p 3000
 
 preview: setup
 	scripts/preview.sh
