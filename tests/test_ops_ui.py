@@ -98,6 +98,16 @@ def test_runs_launched_at_once_all_succeed_through_the_queue(services, tmp_path)
     screenshots(url, next(iter(runs)), tmp_path / "screenshots")
 
 
+def dismiss_dialog(page) -> None:
+    """Dagster's first-visit community dialog covers the page: skip it when it shows."""
+    skip = page.get_by_role("button", name="Skip")
+    try:
+        skip.first.wait_for(timeout=3_000)
+        skip.first.click()
+    except Exception:  # noqa: BLE001 - no dialog this time
+        pass
+
+
 def screenshots(url: str, run_id: str, folder: Path):
     """Headless Chromium (Debian's) opens the asset graph and the run page."""
     chromium = shutil.which("chromium")
@@ -111,12 +121,11 @@ def screenshots(url: str, run_id: str, folder: Path):
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=flags)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{url}/locations/{LOCATION}/asset-groups/derived", wait_until="networkidle")
-        skip = page.get_by_role("button", name="Skip")  # the first-visit community dialog
-        if skip.count():
-            skip.first.click()
+        dismiss_dialog(page)
         page.get_by_text("priority_targets").first.wait_for(timeout=60_000)
         page.screenshot(path=str(folder / "asset-graph.png"))
         page.goto(f"{url}/runs/{run_id}", wait_until="networkidle")
+        dismiss_dialog(page)
         page.get_by_text("Success").first.wait_for(timeout=60_000)
         time.sleep(1)
         page.screenshot(path=str(folder / "run.png"))
