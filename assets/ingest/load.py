@@ -48,7 +48,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
     ledger = lf.ledger
     if lf.frame is not None:
         con.register("frame_in", lf.frame)
-        source, cols = "frame_in", {c.name: c.name for c in ledger.columns}
+        # CAST: an empty frame has no strings for DuckDB to infer VARCHAR from
+        source, cols = "frame_in", {c.name: f"CAST({c.name} AS VARCHAR)" for c in ledger.columns}
         content = "_extra"
         row = "_row"
     else:
