@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterEventType, DagsterInstance
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from assets.report.publish import clear_failure_note, write_failure_note
 from pipeline.resources import PROJECT_DIR
@@ -30,6 +31,35 @@ def project_instance() -> DagsterInstance:
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(project_yaml, home / "dagster.yaml")
     return DagsterInstance.get()
+
+
+HOST = socket.gethostname()
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_runs(instance: DagsterInstance) -> list[str]:
+    """A `bangfu run` killed midway leaves its run STARTED and its warehouse pool slot
+    claimed, so the next run would wait forever: fail such runs and free their slots."""
+    released = []
+    stuck = instance.get_runs(filters=RunsFilter(
+        statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING],
+        tags={"bangfu/host": HOST}))
+    for run in stuck:
+        pid = int(run.tags.get("bangfu/pid", "0"))
+        if pid and pid != os.getpid() and not pid_alive(pid):
+            instance.report_run_failed(run, f"bangfu run 进程 {pid} 已终止，运行未完成；释放其数据仓库槽位")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            released.append(run.run_id)
+    return released
 
 
 def newest_event_date(raw: Path, today: dt.date) -> dt.date:
@@ -74,8 +104,11 @@ def run_week(raw: Path, out: Path, week: str | None = None, warehouse: str | Non
     except ValueError as exc:
         raise RunFailed([str(exc)]) from exc
     job = defs.resolve_job_def("weekly_report")
+    instance = project_instance()
+    release_dead_runs(instance)
     result = job.execute_in_process(
-        partition_key=partition_key(start), instance=project_instance(), raise_on_error=False,
+        partition_key=partition_key(start), instance=instance, raise_on_error=False,
+        tags={"bangfu/host": HOST, "bangfu/pid": str(os.getpid())},
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     if not result.success:
         lines = failure_lines(result.all_events)
