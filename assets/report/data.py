@@ -261,12 +261,13 @@ def query_report_data(con, start: dt.date) -> dict:
     figures_prev = compute_figures(con)
     progress_prev = _progress(con)
     prev_planned = bool(_scalar(con, "SELECT count(*) FROM run_settings WHERE week = ?", [prev_week]))
+    prev_target_subdistricts = _scalar(con, "SELECT count(DISTINCT subdistrict) FROM priority_targets "
+                                            "WHERE week = ?", [prev_week])
     set_week_variables(con, start, bureau)
     figures = compute_figures(con)
-    progress = _rows(con, "SELECT * EXCLUDE (week) FROM weekly_progress WHERE week = ? "
-                          "ORDER BY scope = '全区' DESC, scope", [week])
-    if not progress:   # the derived slice is missing: compute it the same way
-        progress = [{k: v for k, v in r.items() if k != "week"} for r in _progress(con)]
+    # the same SQL as the derived weekly_progress slice, on the same ledger state as last
+    # week's column and the figures, so the two columns always compare like with like
+    progress = [{k: v for k, v in r.items() if k != "week"} for r in _progress(con)]
     progress_prev = [{k: v for k, v in r.items() if k != "week"} for r in progress_prev]
 
     people = _people(con)
@@ -318,6 +319,7 @@ def query_report_data(con, start: dt.date) -> dict:
         "week": week, "week_no": start.isocalendar()[1], "year": start.isocalendar()[0],
         "start": start.isoformat(), "end": end.isoformat(),
         "plan_for": plan_for, "prev_week": prev_week, "prev_planned": prev_planned,
+        "prev_target_subdistricts": prev_target_subdistricts,
         "district": district, "bureau": bureau, "compiler": f"{district}{COMPILER}",
         "subdistricts": list(SUBDISTRICTS),
         "distribution": dict(DISTRIBUTION),

@@ -1,0 +1,392 @@
+"""The week's workbooks (工作簿): task lists, the fix list, the summary table.
+
+All saved through ``pipeline.xlsx.save_workbook`` (same content ⇒ same bytes).  Ledger
+text is written as text: control characters Excel rejects are dropped, a leading ``=``
+never becomes a formula, and sheet names are cleaned, cut to 31 characters and made
+unique.  Only the task list carries full phone numbers: it goes to the assignees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.xlsx import save_workbook
+
+MAX_CELL = 32_000            # Excel holds 32,767 characters in a cell
+MAX_ROWS = 1_000_000         # Excel sheets end at 1,048,576 rows
+WRAP_ROWS = 5_000            # larger tables skip per-cell wrapping (speed)
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+NOTE = Font(italic=True, color="666666")
+HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
+PROBLEM_FILL = PatternFill("solid", fgColor="FFE699")
+WRAP = Alignment(wrap_text=True, vertical="top")
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+
+
+def cell_value(value):
+    """A value Excel accepts, as text unless it is a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, list | tuple):
+        value = "、".join("" if v is None else str(v) for v in value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL] + "…（已截断）"
+
+
+def append(ws, values, font=None, fill=None, wrap=False) -> int:
+    """Append one row of text-safe cells; returns its row number.
+
+    Cells are built first and appended as cells: no ``ws.max_row`` (which scans every
+    cell) per row, so large tables stay linear."""
+    cells = []
+    for value in values:
+        cell = Cell(ws, value=cell_value(value))
+        if cell.data_type == "f":        # "=..." from a ledger is text, never a formula
+            cell.data_type = "s"
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if wrap:
+            cell.alignment = WRAP
+        cells.append(cell)
+    ws.append(cells)
+    return ws._current_row
+
+
+def table(ws, headers: list[str], rows: list[list], widths: list[float] | None = None,
+          note: str | None = None, empty: str | None = "（无）") -> int:
+    """Header row and data rows at the end of ``ws``; returns the header's row number."""
+    header_row = append(ws, headers, font=BOLD, fill=HEADER_FILL, wrap=True)
+    if len(rows) > MAX_ROWS:
+        note = f"共{len(rows):,}行，超出Excel上限，只写入前{MAX_ROWS:,}行。"
+        rows = rows[:MAX_ROWS]
+    wrap = len(rows) <= WRAP_ROWS
+    for values in rows:
+        append(ws, values, wrap=wrap)
+    if not rows and empty:
+        append(ws, [empty], font=NOTE)
+    if note:
+        append(ws, [note], font=NOTE)
+    for i, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    return header_row
+
+
+def sheet_title(text: str, used: set[str]) -> str:
+    """A legal, unique sheet name (≤31 characters, none of []:*?/\\)."""
+    title = SHEET_FORBIDDEN.sub("", ILLEGAL_CHARACTERS_RE.sub("", str(text))).strip().strip("'").strip()
+    title = (title or "工作表")[:31]
+    if title.lower() == "history":
+        title = "History_"
+    base, n = title, 2
+    while title.lower() in used:
+        suffix = f"~{n}"
+        title = base[:31 - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def new_sheet(wb: Workbook, name: str, used: set[str]):
+    """The next sheet: the workbook's own empty first sheet, renamed, when nothing is used yet."""
+    if not used and len(wb.worksheets) == 1:
+        ws = wb.worksheets[0]
+        ws.title = sheet_title(name, used)
+        return ws
+    return wb.create_sheet(sheet_title(name, used))
+
+
+def heading(ws, title: str, *notes: str) -> None:
+    append(ws, [title], font=TITLE)
+    for note in notes:
+        append(ws, [note], font=NOTE)
+    append(ws, [])
+
+
+def plan_range(data: dict) -> str:
+    start = dt.date.fromisoformat(data["start"]) + dt.timedelta(days=7)
+    end = start + dt.timedelta(days=6)
+    return f"{start.month}月{start.day}日—{end.month}月{end.day}日"
+
+
+# --- 任务清单 --------------------------------------------------------------------------
+
+def _focus(data: dict, unit_id: str, targets: dict) -> str:
+    t = targets.get(unit_id)
+    if t:
+        return f"主要风险：{t['main_risk'] or '—'}；原因：{t['reasons'] or '—'}"
+    u = data["task_units"].get(unit_id, {})
+    flags = "、".join(u.get("risk_flags") or []) or "无特殊风险特征"
+    return f"风险特征：{flags}；标准化：{u.get('std_grade') or '无'}；{u.get('category') or ''}"
+
+
+def collect_tasks(data: dict) -> dict[str, dict[str, dict]]:
+    """person id → unit id → {tasks, partners, focus}: everything assigned for next week."""
+    targets = {t["unit_id"]: t for t in data["targets"]}
+    tasks: dict[str, dict[str, dict]] = {}
+
+    def add(pid, unit_id, task, partner=None, focus=None):
+        if not pid or not unit_id:
+            return
+        entry = tasks.setdefault(pid, {}).setdefault(unit_id, {"tasks": [], "partners": [], "focus": None})
+        if task not in entry["tasks"]:
+            entry["tasks"].append(task)
+        if partner and partner != pid and partner not in entry["partners"]:
+            entry["partners"].append(partner)
+        if focus and not entry["focus"]:
+            entry["focus"] = focus
+
+    for r in data["cadre_tasks"]:
+        add(r["cadre_id"], r["unit_id"],
+            "包保（重点企业）" if r["duty"] == "包保重点企业" else "包保（帮扶对象）")
+    for r in data["expert_tasks"]:
+        add(r["expert_id"], r["unit_id"], "专家指导",
+            focus=f"主要风险：{r['main_risk']}" if r["unit_id"] not in targets else None)
+    for p in data["pairs"]:
+        add(p["cadre_id"], p["unit_id"], "联合帮扶（执法人员）", p["expert_id"])
+        add(p["expert_id"], p["unit_id"], "联合帮扶（专家）", p["cadre_id"])
+    for s in data["spot_checks"]:
+        add(s["inspector_1"], s["unit_id"], "双随机抽查", s["inspector_2"], "双随机抽查：按检查表全面检查")
+        add(s["inspector_2"], s["unit_id"], "双随机抽查", s["inspector_1"], "双随机抽查：按检查表全面检查")
+    for units in tasks.values():
+        for unit_id, entry in units.items():
+            base = _focus(data, unit_id, targets)
+            entry["focus"] = f"{entry['focus']}；{base}" if entry["focus"] else base
+    return tasks
+
+
+def _hazard_state(h: dict) -> str:
+    days = h.get("days_overdue") or 0
+    return f"逾期{days}天" if days > 0 else ("今天到期" if days == 0 else f"剩余{-days}天")
+
+
+def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
+    people, units, hazards = data["people"], data["task_units"], data["open_hazards"]
+    tasks = collect_tasks(data)
+    order = sorted(tasks, key=lambda pid: (people.get(pid, {}).get("kind") != "cadre", pid))
+    wb, used = Workbook(), set()
+    overview = new_sheet(wb, "总览", used)
+    heading(overview, f"{data['district']}安全生产帮扶任务清单（{data['plan_for']}，{plan_range(data)}）",
+            f"由{data['week']}周报生成。每位有任务的干部、专家一个工作表：去哪些单位、查什么、这些单位未整改隐患的整改期限。",
+            "本工作簿含完整手机号码，仅供帮扶人员联络使用，不得外传。")
+    sheet_of: dict[str, str] = {}
+    rows = []
+    for pid in order:
+        person = people.get(pid, {"id": pid, "name": pid, "kind": "cadre"})
+        sheet_of[pid] = sheet_title(f"{pid} {person.get('name') or ''}", used)
+        mine = tasks[pid]
+        rows.append([len(rows) + 1, sheet_of[pid], "干部" if person.get("kind") == "cadre" else "专家",
+                     pid, person.get("name"), person.get("org"), person.get("phone"), len(mine),
+                     sum(len(hazards.get(u, [])) for u in mine),
+                     "、".join(units.get(u, {}).get("name") or u for u in sorted(mine))])
+    table(overview, ["序号", "工作表", "类别", "编号", "姓名", "单位", "手机号码", "任务单位数",
+                     "未整改隐患数", "任务单位"], rows, [6, 18, 6, 9, 10, 20, 14, 10, 12, 60])
+    overview.freeze_panes = "A6"
+
+    pairs_ws = new_sheet(wb, "联合帮扶", used)
+    heading(pairs_ws, f"“执法人员+专家”联合帮扶安排（{data['plan_for']}）")
+
+    def name_phone(pid):
+        p = people.get(pid) or {}
+        return p.get("name") or pid or "待定", p.get("phone")
+
+    pair_rows = []
+    for p in data["pairs"]:
+        cn, cp = name_phone(p["cadre_id"])
+        en, ep = name_phone(p["expert_id"])
+        pair_rows.append([p["rank"], p["unit_id"], p["name"], p["subdistrict"], p["main_risk"], cn, cp,
+                          en, ep, p["note"]])
+    table(pairs_ws, ["序号", "单位编号", "帮扶对象", "街道", "重点检查", "执法人员", "执法人员电话",
+                     "专家", "专家电话", "备注"], pair_rows, [6, 11, 34, 10, 14, 10, 14, 10, 14, 30])
+    pairs_ws.freeze_panes = "A4"
+
+    for pid in order:
+        person = people.get(pid, {"id": pid, "name": pid, "kind": "cadre"})
+        ws = wb.create_sheet(sheet_of[pid])
+        is_cadre = person.get("kind") == "cadre"
+        detail = (f"单位：{person.get('org') or '—'}　职务：{person.get('title') or '—'}　"
+                  f"执法证：{person.get('licence') or '无'}" if is_cadre else
+                  f"单位：{person.get('org') or '—'}　专业领域：{person.get('domains') or '—'}")
+        heading(ws, f"{person.get('name') or pid}（{pid}）下周任务清单",
+                f"{detail}　手机：{person.get('phone') or '—'}",
+                f"任务周次：{data['plan_for']}（{plan_range(data)}）")
+        task_rows, hazard_rows = [], []
+        for i, (unit_id, entry) in enumerate(sorted(tasks[pid].items()), start=1):
+            u = units.get(unit_id, {})
+            open_h = hazards.get(unit_id, [])
+            partners = [name_phone(x) for x in entry["partners"]]
+            task_rows.append([i, "、".join(entry["tasks"]), unit_id, u.get("name"), u.get("subdistrict"),
+                              u.get("address"), entry["focus"], "、".join(n for n, _ in partners),
+                              "、".join(ph or "—" for _, ph in partners), len(open_h),
+                              min((h["due_on"] for h in open_h), default=None)])
+            for h in open_h:
+                hazard_rows.append([u.get("name") or unit_id, h["hazard_id"], h["level"],
+                                    h["description"] or h["kind"], h["found_on"], h["due_on"],
+                                    _hazard_state(h)])
+        table(ws, ["序号", "任务", "单位编号", "单位名称", "街道", "地址", "检查重点", "同行人员",
+                   "同行人员电话", "未整改隐患", "最早整改期限"], task_rows,
+              [6, 20, 11, 30, 10, 30, 44, 12, 14, 10, 13])
+        ws.freeze_panes = "A6"
+        append(ws, [])
+        append(ws, ["所负责单位的未整改隐患（按整改期限）"], font=BOLD)
+        table(ws, ["单位名称", "隐患编号", "隐患级别", "隐患内容", "发现日期", "整改期限", "状态"], hazard_rows)
+    return save_workbook(wb, path, when)
+
+
+# --- 待修正清单 ------------------------------------------------------------------------
+
+def fix_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
+    q = data["quarantine"]
+    wb, used = Workbook(), set()
+    readme = new_sheet(wb, "说明", used)
+    heading(readme, f"待修正清单（{data['week']}）",
+            "以下各工作表列出未通过校验、已被隔离的台账行：原有各列保持原样，前两列是文件和行号，"
+            "最后一列写明全部问题及修正方法，有问题的单元格标为黄色。",
+            "请在原台账文件中逐行改正后重新运行；改正前这些行不计入周报。")
+    if not q["rows"]:
+        append(readme, ["本周各台账均通过校验，没有需要修正的行。"], font=BOLD)
+        readme.column_dimensions["A"].width = 100
+        return save_workbook(wb, path, when)
+    table(readme, ["台账", "问题代码", "行数", "问题数", "如何修正"],
+          [[s["ledger_title"], s["code"], s["rows"], s["problems"], s["fix"]] for s in q["summary"]],
+          [16, 22, 8, 8, 70])
+    by_ledger: dict[str, list] = {}
+    for row in q["rows"]:
+        by_ledger.setdefault(row["ledger"], []).append(row)
+    for ledger, rows in by_ledger.items():
+        ws = wb.create_sheet(sheet_title(q["titles"].get(ledger, ledger), used))
+        headers = list(q["headers"].get(ledger) or [])
+        for row in rows:                           # raw keys beyond the contract, if any
+            headers += [k for k in row["raw"] if k not in headers]
+        header_row = table(ws, ["文件", "行号", *headers, "问题（全部）"], [],
+                           [28, 7] + [14] * len(headers) + [60], empty=None)
+        for row in rows:
+            problems = "；".join(f"{p.get('header') or '—'}：{p.get('reason')}（填写值：{p.get('value') or '空'}）"
+                                for p in row["problems"])
+            r = append(ws, [row["file"], row["row"], *[row["raw"].get(h) for h in headers], problems], wrap=True)
+            bad = {p.get("header") for p in row["problems"]}
+            for j, h in enumerate(headers, start=3):
+                if h in bad:
+                    ws.cell(r, j).fill = PROBLEM_FILL
+        ws.freeze_panes = ws.cell(header_row + 1, 3)
+    return save_workbook(wb, path, when)
+
+
+# --- 汇总表 ----------------------------------------------------------------------------
+
+PROGRESS_COLUMNS = {
+    "supervised_units": "在监管单位", "targets": "帮扶对象", "targets_visited_week": "本周已服务帮扶对象",
+    "targets_planned_week": "上周计划本周帮扶", "tier_jingpin": "精品企业", "tier_biaogan": "标杆企业",
+    "tier_dabiao": "评审达标企业", "demo_posts": "示范岗位", "visits_week": "本周帮扶服务",
+    "inspections_week": "本周执法检查", "expert_visits_week": "本周专家指导", "trainings_week": "本周培训",
+    "observations_week": "本周评审观摩", "visits_ytd": "今年帮扶服务", "problems_found_week": "本周发现问题",
+    "problems_solved_week": "本周解决问题", "problems_found_ytd": "今年发现问题",
+    "problems_solved_ytd": "今年解决问题", "hazards_found_week": "本周发现隐患",
+    "hazards_fixed_week": "本周整改隐患", "hazards_found_ytd": "今年发现隐患",
+    "hazards_fixed_ytd": "今年整改隐患", "hazards_open": "未整改隐患", "hazards_overdue": "逾期未整改隐患",
+    "hazards_major_open": "未整改重大隐患", "reviews_week": "本周标准化评审", "reviews_ytd": "今年标准化评审",
+    "reviews_passed_ytd": "今年评审通过",
+}
+
+
+def _progress_rows(data: dict, rows: list[dict]) -> list[list]:
+    by_scope = {p["scope"]: p for p in rows}
+    ordered = [s for s in ("全区", *data["subdistricts"]) if s in by_scope]
+    return [[s, *[by_scope[s].get(k) for k in PROGRESS_COLUMNS]] for s in ordered]
+
+
+def summary_workbook(data: dict, headline: list[dict], path: Path, when: dt.datetime) -> Path:
+    wb, used = Workbook(), set()
+    ws = new_sheet(wb, "汇总", used)
+    end = dt.date.fromisoformat(data["end"])
+    prev_end = end - dt.timedelta(days=7)
+    heading(ws, f"{data['district']}安全生产帮扶工作汇总表（{data['year']}年第{data['week_no']}周，"
+                f"{data['start']} 至 {data['end']}）",
+            f"本周数据截至{end.isoformat()}；事件只计截至当日的，单位属性按现有台账。上报市级时使用本表。")
+    widths = [11] + [10] * len(PROGRESS_COLUMNS)
+    table(ws, ["范围", *PROGRESS_COLUMNS.values()], _progress_rows(data, data["progress"]), widths)
+    ws.freeze_panes = "B5"
+    append(ws, [])
+    append(ws, [f"上周（{data['prev_week']}，截至{prev_end.isoformat()}，按同一口径计算）"], font=BOLD)
+    prev_rows = _progress_rows(data, data["progress_prev"])
+    if not data["prev_planned"]:
+        col = list(PROGRESS_COLUMNS).index("targets") + 1
+        for row in prev_rows:
+            row[col] = None
+    table(ws, ["范围", *PROGRESS_COLUMNS.values()], prev_rows)
+
+    ws = new_sheet(wb, "主要指标", used)
+    heading(ws, "全区主要指标（本周与上周）")
+    table(ws, ["指标", "单位", "本周", "上周", "增减"],
+          [[h["label"], h["unit"], h["now"], h["prev"],
+            None if h["now"] is None or h["prev"] is None else h["now"] - h["prev"]] for h in headline],
+          [22, 8, 10, 10, 10])
+
+    ws = new_sheet(wb, "帮扶对象", used)
+    heading(ws, f"帮扶对象（{data['week']}，共{len(data['targets'])}家）")
+    table(ws, ["序号", "单位编号", "单位名称", "监管类别", "街道", "风险分", "确定依据", "主要风险", "主要原因",
+               "包保干部", "包保干部单位", "专家", "本周服务次数"],
+          [[t["rank"], t["unit_id"], t["name"], t["category"], t["subdistrict"], t["score"], t["selected_by"],
+            t["main_risk"], t["reasons"], t["cadre"], t["cadre_dept"], t["experts"], t["visits_week"]]
+           for t in data["targets"]],
+          [6, 11, 34, 12, 10, 8, 14, 14, 44, 10, 14, 16, 10])
+    ws.freeze_panes = "A4"
+
+    ws = new_sheet(wb, "部门驻点", used)
+    heading(ws, "部门驻点（区直单位 ↔ 街道）")
+    table(ws, ["街道", "驻点单位", "契合度", "按配置固定", "工作队成员数", "选派理由"],
+          [[x["subdistrict"], x["dept"], x["fit"], x["fixed"], x["team_members"], x["reason"]]
+           for x in data["links"]], [11, 16, 8, 10, 12, 80])
+
+    hazard_cols = ["序号", "隐患编号", "单位编号", "单位名称", "街道", "隐患级别", "隐患类别", "隐患内容",
+                   "发现日期", "整改期限", "逾期天数", "来源文件", "来源行号"]
+    ws = new_sheet(wb, "逾期隐患", used)
+    heading(ws, f"逾期未整改隐患（截至{data['end']}，共{len(data['overdue'])}条；重大隐患在前，逾期天数多的在前）")
+    table(ws, hazard_cols,
+          [[i, h["hazard_id"], h["unit_id"], h["unit"], h["subdistrict"], h["level"], h["kind"],
+            h["description"], h["found_on"], h["due_on"], h["days_overdue"], h["source_file"], h["source_row"]]
+           for i, h in enumerate(data["overdue"], start=1)],
+          [6, 13, 11, 32, 10, 10, 12, 40, 11, 11, 9, 26, 8])
+    ws.freeze_panes = "A4"
+
+    ws = new_sheet(wb, "重大隐患", used)
+    heading(ws, f"未整改重大隐患（截至{data['end']}，共{len(data['major_open'])}条）")
+    table(ws, ["序号", "隐患编号", "单位编号", "单位名称", "街道", "隐患类别", "隐患内容", "发现日期",
+               "整改期限", "状态"],
+          [[i, h["hazard_id"], h["unit_id"], h["unit"], h["subdistrict"], h["kind"], h["description"],
+            h["found_on"], h["due_on"], _hazard_state(h)] for i, h in enumerate(data["major_open"], start=1)],
+          [6, 13, 11, 32, 10, 12, 40, 11, 11, 10])
+
+    ws = new_sheet(wb, "未落实对象", used)
+    heading(ws, "下周尚未落实包保干部或专家的帮扶对象")
+    table(ws, ["序号", "单位编号", "单位名称", "街道", "原因"],
+          [[u["rank"], u["unit_id"], u["name"], u["subdistrict"], u["reason"]] for u in data["uncovered"]],
+          [6, 11, 34, 10, 60])
+
+    ws = new_sheet(wb, "双随机抽查", used)
+    heading(ws, f"“双随机”抽查（{data['plan_for']}，随机种子 {data['spot_seed'] or '—'}，共{len(data['spot_checks'])}家）")
+    table(ws, ["抽取序号", "单位编号", "单位名称", "街道", "监管类别", "检查人员1", "检查人员2"],
+          [[s["pick"], s["unit_id"], s["name"], s["subdistrict"], s["category"], s["inspector_1_name"],
+            s["inspector_2_name"]] for s in data["spot_checks"]], [9, 11, 34, 10, 12, 10, 10])
+
+    ws = new_sheet(wb, "数据来源", used)
+    heading(ws, "数据来源与版本",
+            f"报告周次：{data['week']}；配置哈希：{data['config_sha256'] or '—'}；代码版本：{data['code_version']}")
+    table(ws, ["台账", "文件", "SHA-256", "编码", "工作表", "表头行", "读取行", "入库行", "隔离行", "跳过行"],
+          [[i["ledger_title"], i["file"], i["sha256"], i["encoding"], i["sheet"], i["header_row"],
+            i["rows_read"], i["rows_loaded"], i["rows_quarantined"], i["rows_skipped"]] for i in data["inputs"]],
+          [14, 30, 66, 10, 12, 8, 8, 8, 8, 8])
+    return save_workbook(wb, path, when)
