@@ -28,6 +28,9 @@ preview: setup
 docs: setup
 	uv run bangfu docs
 
+bench: setup
+	uv run python bench/run.py --sizes 4098,100000,1000000 --repeat 3 --plot docs/performance.svg
+
 lint: setup
 	uv run ruff check .
 

@@ -15,11 +15,14 @@ never from the clock, and ``SOURCE_DATE_EPOCH`` is pinned to the week end while 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import logging
 import multiprocessing
 import os
+import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -321,52 +324,175 @@ def render_html(env: jinja2.Environment, data: dict, scope: str | None, files: d
                                                   r=view(data, scope, chart, files))
 
 
-# What the PDF workers render: set before the pool forks, so the data is not pickled.
+# What a renderer (this process or the helper) works from: set by render_all here, and
+# once per helper process by its initializer.
 _JOB: dict = {}
+# Sections of ``data`` the PDFs do not use; the helper process never receives them (the
+# full phone numbers are among them).
+NOT_FOR_PDF = ("people", "task_units", "open_hazards", "cadre_tasks", "expert_tasks")
+
+
+def _init_helper(data: dict, stage: str, files: dict, moment: dt.datetime) -> None:
+    _JOB.clear()
+    _JOB.update(data=data, stage=Path(stage), files=files, moment=moment)
+
+
+# Run by a fresh helper process before anything else (as ``exec(HELPER_BOOT, namespace)``):
+# imports this module WITHOUT running ``assets/report/__init__.py`` (the Dagster asset
+# definitions, more than half of the start-up time, of no use for rendering) by
+# registering a bare package module first, then receives the data.
+HELPER_BOOT = """
+import importlib, sys, types
+if "assets.report" not in sys.modules:
+    import assets
+    package = types.ModuleType("assets.report")
+    package.__path__ = [report_dir]
+    package.__package__ = "assets.report"
+    sys.modules["assets.report"] = package
+importlib.import_module("assets.report.render")._init_helper(*args)
+"""
 
 
 def _render_one(scope: str | None, name: str) -> tuple[str, int]:
-    """One report, HTML to PDF file (in a forked worker, or in-process)."""
+    """One report, HTML to PDF file (in the helper process, or in this one)."""
     job = _JOB
+    started, cpu = time.perf_counter(), time.process_time()
     if "env" not in job:
         job["env"] = environment()
         job["font_config"] = FontConfiguration()
     with pinned_source_date(job["moment"]):
         html = render_html(job["env"], job["data"], scope, job["files"])
         pages = render_pdf(html, job["stage"] / name, job["data"]["week"], name, job["font_config"])
+    log.debug("%s: %d 页，进程 %d，%.2f 秒（CPU %.2f 秒）", name, pages, os.getpid(),
+              time.perf_counter() - started, time.process_time() - cpu)
     return name, pages
 
 
-def pdf_workers(jobs: int) -> int:
-    """Processes for the PDFs: BANGFU_REPORT_WORKERS, else up to 2 of the CPUs we may use."""
+def pdf_renderers(jobs: int) -> int:
+    """Processes rendering PDFs, this one included (1 = everything in this process).
+
+    BANGFU_REPORT_WORKERS when set; else 2 when this process may use 2 CPUs and one of
+    them is idle (1-minute load average below CPUs - 0.5): a helper on a busy machine only
+    competes for the same CPU and pays its start-up on top."""
     setting = os.environ.get("BANGFU_REPORT_WORKERS", "").strip()
     if setting.isdigit() and int(setting) > 0:
         wanted = int(setting)
     else:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        wanted = min(2, cpus)
-    if "fork" not in multiprocessing.get_all_start_methods():
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            load = 0.0
+        wanted = min(2, cpus) if load < cpus - 0.5 else 1
+    if "forkserver" not in multiprocessing.get_all_start_methods():
         wanted = 1
     return max(1, min(wanted, jobs))
 
 
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Start helpers without the caller's ``__main__``: multiprocessing would otherwise run
+    the caller's script again in the helper (harmful for a script without an
+    ``if __name__ == "__main__"`` guard); the helper needs nothing from it."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+def _helper_ready() -> bool:
+    return True
+
+
 def _render_pdfs(jobs: list[tuple[str | None, str]], while_waiting) -> dict[str, int]:
-    """Render ``jobs`` in forked workers (in-process when one worker); call ``while_waiting``
-    exactly once, in this process, while the workers run."""
-    waited = False
-    if pdf_workers(len(jobs)) > 1:
+    """Render ``jobs`` here and in helper processes; call ``while_waiting`` once, first.
+
+    Helpers come from a forkserver (a fresh single-threaded process): forking this process
+    itself is not safe once it has used Pango, or while Dagster's threads run (workers
+    forked from it crashed in WeasyPrint's garbage collection).  A helper needs about a
+    second to start, so nothing is queued for it in advance: once it is up, a feeder thread
+    hands it one job at a time from the front of the list (the district first), while this
+    process takes jobs from the back.  A job whose helper fails goes back to the list and
+    is rendered here; bytes do not depend on which process rendered what.
+    """
+    queue = collections.deque(jobs)
+    results: dict[str, int] = {}
+    cond = threading.Condition()
+    feeders: list[threading.Thread] = []
+    pool = None
+    helpers = pdf_renderers(len(jobs)) - 1
+    if helpers:
+        context = multiprocessing.get_context("forkserver")
+        pdf_data = {k: v for k, v in _JOB["data"].items() if k not in NOT_FOR_PDF}
+        boot = {"report_dir": str(Path(__file__).resolve().parent),
+                "args": (pdf_data, str(_JOB["stage"]), _JOB["files"], _JOB["moment"])}
         try:
-            with ProcessPoolExecutor(pdf_workers(len(jobs)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_render_one, scope, name) for scope, name in jobs]
-                while_waiting()
-                waited = True
-                return dict(f.result() for f in futures)
-        except BrokenProcessPool:
-            log.warning("PDF 渲染子进程异常退出，改为单进程重新渲染 / PDF worker died; rendering in-process")
-    results = dict(_render_one(scope, name) for scope, name in jobs)
-    if not waited:
+            pool = ProcessPoolExecutor(helpers, mp_context=context, initializer=exec,
+                                       initargs=(HELPER_BOOT, boot))
+            with _main_module_hidden():     # helpers start at their first submit
+                ready = [pool.submit(_helper_ready) for _ in range(helpers)]
+        except (BrokenProcessPool, OSError, RuntimeError) as exc:
+            log.warning("PDF 渲染辅助进程无法启动（%s），全部在本进程渲染 / PDF helpers unavailable: %s",
+                        type(exc).__name__, exc)
+            ready = []
+
+        def feed(started):
+            try:
+                started.result()
+            except Exception:   # noqa: BLE001 - the helper never came up: we render everything
+                return
+            while True:
+                with cond:
+                    if not queue:
+                        return
+                    job = queue.popleft()
+                try:
+                    name, pages = pool.submit(_render_one, *job).result()
+                except Exception as exc:  # noqa: BLE001 - give the job back; render it here
+                    log.warning("PDF 渲染辅助进程失败（%s），%s 改在本进程渲染 / PDF helper failed",
+                                type(exc).__name__, job[1])
+                    with cond:
+                        queue.appendleft(job)
+                        cond.notify_all()
+                    return
+                with cond:
+                    results[name] = pages
+                    cond.notify_all()
+
+        for started in ready:
+            feeders.append(threading.Thread(target=feed, args=(started,), daemon=True,
+                                            name="bangfu-pdf-feeder"))
+            feeders[-1].start()
+    try:
         while_waiting()
+        while True:
+            with cond:
+                if queue:
+                    job = queue.pop()
+                elif len(results) == len(jobs):
+                    break
+                elif not any(f.is_alive() for f in feeders):
+                    break                   # a helper vanished with a job: rendered below
+                else:
+                    cond.wait(timeout=1)    # a helper holds a job: it finishes or gives it back
+                    continue
+            name, pages = _render_one(*job)
+            with cond:
+                results[name] = pages
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    missing = [job for job in jobs if job[1] not in results]
+    for job in missing:                     # only if a helper vanished with a job
+        results[job[1]] = _render_one(*job)[1]
     return results
 
 
