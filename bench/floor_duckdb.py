@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 import yaml
+from measure import cpu_seconds, peak_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -253,13 +253,6 @@ def run(raw: Path, run_date: dt.date, week_start: dt.date, guarded_norm: bool = 
                         for k, v in figures.items()}}
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv=None) -> int:

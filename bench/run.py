@@ -48,6 +48,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from measure import peak_mib
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -66,10 +68,6 @@ TARGETS = {"floor": 2.0, "pandas": 5.0, "rss_mib": 2048, "report": 1.2, "cjk": 1
 def emit(obj: dict) -> None:
     print(MARK + json.dumps(obj, ensure_ascii=False, default=str), flush=True)
 
-
-def peak_mib() -> float:
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ---------------------------------------------------------------------------- generate
