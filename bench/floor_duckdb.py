@@ -36,14 +36,6 @@ from pipeline.ledgers import LEDGERS, USCC_PREFIXES  # noqa: E402  (the contract
 
 MACROS = (ROOT / "assets" / "ingest" / "macros.sql").read_text(encoding="utf-8")
 CONFIG = yaml.safe_load((ROOT / "pipeline" / "bangfu.yaml").read_text(encoding="utf-8"))
-# --guarded-norm (a what-if, not the pipeline's rule text): the same norm(), but translate()
-# only runs on cells that hold a character it would change; its result is identical.
-FULL_WIDTH = ("０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
-              "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ　．－／：" + chr(160))
-GUARDED_NORM = f"""CREATE OR REPLACE TEMP MACRO norm(s) AS nullif(regexp_replace(
-    CASE WHEN regexp_matches(s, '[{FULL_WIDTH}]') THEN translate(s, '{FULL_WIDTH}',
-        '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .-/: ') ELSE s END,
-    '^\\s+|\\s+$', '', 'g'), '');"""
 REF_KEYS = {"units": "unit_id", "cadres": "cadre_id", "experts": "expert_id", "departments": "dept"}
 
 
@@ -205,7 +197,7 @@ FROM u, h, r
 """
 
 
-def run(raw: Path, run_date: dt.date, week_start: dt.date, guarded_norm: bool = False) -> dict:
+def run(raw: Path, run_date: dt.date, week_start: dt.date) -> dict:
     week_end = week_start + dt.timedelta(days=6)
     params = {"we": week_end, "ys": dt.date(week_end.year, 1, 1), "bureau": CONFIG["bureau"]}
     con = duckdb.connect()
@@ -213,8 +205,6 @@ def run(raw: Path, run_date: dt.date, week_start: dt.date, guarded_norm: bool = 
 
     t, c = time.perf_counter(), cpu_seconds()
     con.execute(MACROS)
-    if guarded_norm:
-        con.execute(GUARDED_NORM)
     for ledger in LEDGERS:
         load_ledger(con, ledger, raw / f"{ledger.title}.csv", run_date)
     phases["load_validate"] = time.perf_counter() - t
@@ -246,7 +236,7 @@ def run(raw: Path, run_date: dt.date, week_start: dt.date, guarded_norm: bool = 
     for ledger in LEDGERS:
         read, ok = con.execute(f"SELECT count(*), count(*) FILTER (_ok) FROM chk_{ledger.key}").fetchone()
         counts[ledger.key] = {"rows": read, "loaded": ok, "quarantined": read - ok}
-    return {"tool": "floor_duckdb", "guarded_norm": guarded_norm, "duckdb": duckdb.__version__,
+    return {"tool": "floor_duckdb", "duckdb": duckdb.__version__,
             "phases": phases, "phase_cpu": cpu, "rss_mib": rss, "counts": counts,
             "rows": sum(n["rows"] for n in counts.values()),
             "figures": {k: (int(v) if isinstance(v, int | float) and k != "risk_score_sum" else v)
@@ -260,11 +250,8 @@ def main(argv=None) -> int:
     parser.add_argument("raw", type=Path, help="folder of CSV ledgers written by demo_data (fmt='csv')")
     parser.add_argument("--run-date", default="2023-08-20")
     parser.add_argument("--week-start", default="2023-08-07", help="Monday of the reported week")
-    parser.add_argument("--guarded-norm", action="store_true",
-                        help="what-if: run translate() in norm() only where a cell needs it")
     args = parser.parse_args(argv)
-    result = run(args.raw, dt.date.fromisoformat(args.run_date), dt.date.fromisoformat(args.week_start),
-                 args.guarded_norm)
+    result = run(args.raw, dt.date.fromisoformat(args.run_date), dt.date.fromisoformat(args.week_start))
     for name, seconds in result["phases"].items():
         print(f"{name:14s} {seconds:8.3f} s")
     print(f"rows {result['rows']:,}  peak RSS {peak_mib():.0f} MiB")

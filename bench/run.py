@@ -11,8 +11,7 @@ own ``wait4`` rusage), ``--repeat`` times round-robin, medians reported:
 * pipeline stages called directly, one process: ingest, derive, reports (query + render,
   when ``assets/report/render.py`` exists), figures, plus the checks and metadata our
   Dagster assets compute and the week detection; each timed with ``time.perf_counter``;
-* the floor, ``bench/floor_duckdb.py`` (bare DuckDB, same rules and figures), also with
-  the ``norm()`` macro guarded as a what-if;
+* the floor, ``bench/floor_duckdb.py`` (bare DuckDB, same rules and figures);
 * ``bench/analyst_pandas.py`` (idiomatic pandas, same rules and figures);
 * once per size, the reports rendered again all in one process from the stages run's
   warehouse, to keep each document's HTML and to time render_pdf, render_html and the
@@ -468,7 +467,12 @@ def machine() -> dict:
                 if line.startswith("MemTotal:")), 0)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    return {"cores": os.cpu_count(), "memory_gib": round(mem / 1024 ** 2, 1), "cpu": cpu,
+    try:
+        code = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        code = "unknown"
+    return {"code": code, "cores": os.cpu_count(), "memory_gib": round(mem / 1024 ** 2, 1), "cpu": cpu,
             "kernel": platform.release(), "python": platform.python_version(),
             "duckdb": version("duckdb"), "pandas": version("pandas"),
             "weasyprint": version("weasyprint"), "dagster": version("dagster")}
@@ -533,8 +537,6 @@ class Bench:
         jobs = [("stages_csv", lambda r: stages(csv_dir, "csv", r)),
                 ("floor", lambda r: measure([self.py, str(ROOT / "bench" / "floor_duckdb.py"),
                                              str(csv_dir)], child_env())),
-                ("floor_guarded", lambda r: measure([self.py, str(ROOT / "bench" / "floor_duckdb.py"),
-                                                     str(csv_dir), "--guarded-norm"], child_env())),
                 ("pandas", lambda r: measure([self.py, str(ROOT / "bench" / "analyst_pandas.py"),
                                               str(csv_dir)], child_env()))]
         if mixed_dir:
@@ -629,7 +631,7 @@ def summarise(res: dict) -> dict:
 
     s["pipeline"] = stage_stats("stages_csv")
     s["pipeline_mixed"] = stage_stats("stages_mixed")
-    for key in ("floor", "floor_guarded", "pandas"):
+    for key in ("floor", "pandas"):
         s[key] = tool_stats(key)
     for key in ("render_all", "render_cjk", "render_ascii"):
         s[key] = render_stats(key)
@@ -727,8 +729,7 @@ def table(s: dict) -> list[str]:
         return out
 
     lines += pipeline_block(p, "")
-    for tag, key in (("floor", "floor"), ("floor, guarded norm() [what-if]", "floor_guarded"),
-                     ("pandas", "pandas")):
+    for tag, key in (("floor", "floor"), ("pandas", "pandas")):
         tool = s.get(key)
         if not tool:
             continue
@@ -773,13 +774,10 @@ def ratios(s: dict) -> list[str]:
     def cpu_of(tool):
         return med(tool.get("work_cpu")) if tool else None
 
-    floor, pandas, guarded = (work_seconds(s[k]) for k in ("floor", "pandas", "floor_guarded"))
+    floor, pandas = work_seconds(s["floor"]), work_seconds(s["pandas"])
     extra = f" [CPU {core_cpu / cpu_of(s['floor']):.2f}]" if cpu_of(s["floor"]) else ""
     lines.append(f"    pipeline(ingest+derive) / floor        "
                  f"{ratio_text(core / floor if floor else None, TARGETS['floor'], 'le')}{extra}")
-    if guarded:
-        extra = f" [CPU {core_cpu / cpu_of(s['floor_guarded']):.2f}]" if cpu_of(s["floor_guarded"]) else ""
-        lines.append(f"    pipeline(ingest+derive) / floor with guarded norm() [what-if]  {core / guarded:.2f}{extra}")
     extra = f" [CPU {cpu_of(s['pandas']) / core_cpu:.2f}]" if cpu_of(s["pandas"]) else ""
     lines.append(f"    pandas / pipeline(ingest+derive)       "
                  f"{ratio_text(pandas / core if pandas else None, TARGETS['pandas'], 'ge')}{extra}")
@@ -830,7 +828,7 @@ def agreement(s: dict) -> str:
     """One line: do the pipeline, the floor and pandas agree on figures and row counts?"""
     ref = s["pipeline"]
     diffs = []
-    for name in ("floor", "floor_guarded", "pandas"):
+    for name in ("floor", "floor_guarded", "pandas"):   # floor_guarded: runs before 422c97b
         other = s.get(name)
         if not other:
             continue
@@ -860,7 +858,6 @@ SERIES = {   # what the growth check and the plot follow (median seconds)
     "pipeline figures": lambda s: med(s["pipeline"]["stages"]["figures"]["seconds"]),
     "pipeline pick week": lambda s: med(s["pipeline"]["stages"]["pick week"]["seconds"]),
     "floor: bare DuckDB (load+validate+derive)": lambda s: work_seconds(s["floor"]),
-    "floor, guarded norm() [what-if]": lambda s: work_seconds(s["floor_guarded"]),
     "pandas (load+validate+derive)": lambda s: work_seconds(s["pandas"]),
 }
 
@@ -956,7 +953,8 @@ def main(argv=None) -> int:
     if a.from_json:
         saved = json.loads(a.from_json.read_text(encoding="utf-8"))
         info = saved["machine"]
-        print(f"bangfu bench, from {a.from_json} ({' '.join(saved['args'])}): {info['cores']} cores, "
+        print(f"bangfu bench, from {a.from_json} ({' '.join(saved['args'])}) at {info.get('code', '?')}: "
+              f"{info['cores']} cores, "
               f"{info['memory_gib']} GiB, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}, "
               f"DuckDB {info['duckdb']}, pandas {info['pandas']}, WeasyPrint {info['weasyprint']}")
         report([summarise(res) for res in saved["results"]], a.plot)
@@ -966,7 +964,7 @@ def main(argv=None) -> int:
     a.mixed_at = {int(x) for x in a.mixed_at.split(",") if x.strip()}
 
     info = machine()
-    print(f"bangfu bench {dt.datetime.now().isoformat(timespec='seconds')}: {info['cores']} cores, "
+    print(f"bangfu bench {dt.datetime.now().isoformat(timespec='seconds')} at {info['code']}: {info['cores']} cores, "
           f"{info['memory_gib']} GiB, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}, "
           f"DuckDB {info['duckdb']}, pandas {info['pandas']}, WeasyPrint {info['weasyprint']}; {load_text()}")
     root = a.workdir or Path(tempfile.mkdtemp(prefix="bangfu-bench-"))

@@ -13,7 +13,6 @@ STAGES = [
     "pipeline pick week", "pipeline ingest + derive", "pipeline process wall",
     "floor: load + validate", "floor: derive (risk scores)", "floor: figures",
     "floor: load + validate + derive", "floor: process wall",
-    "floor, guarded norm() [what-if]: load + validate + derive",
     "pandas: load + validate", "pandas: derive (risk scores)", "pandas: figures",
     "pandas: load + validate + derive", "pandas: process wall",
     "dagster: bangfu run, cold DAGSTER_HOME", "dagster: bangfu run, warm DAGSTER_HOME",
