@@ -276,8 +276,6 @@ def run(raw: Path, run_date: dt.date, week_start: dt.date) -> dict:
             "figures": result}
 
 
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw", type=Path, help="folder of CSV ledgers written by demo_data (fmt='csv')")

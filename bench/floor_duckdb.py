@@ -243,8 +243,6 @@ def run(raw: Path, run_date: dt.date, week_start: dt.date) -> dict:
                         for k, v in figures.items()}}
 
 
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw", type=Path, help="folder of CSV ledgers written by demo_data (fmt='csv')")
