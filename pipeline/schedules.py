@@ -1,6 +1,5 @@
 """When the pipeline runs by itself: the weekly schedule and the optional ledger sensor."""
 
-import hashlib
 import os
 
 from dagster import (
@@ -17,8 +16,8 @@ from dagster import (
     sensor,
 )
 
-from assets.ingest.read import discover, sha256_of
-from assets.ingest.sources import RAW_KEYS
+from assets.ingest.read import discover
+from assets.ingest.sources import RAW_KEYS, files_digest
 from pipeline.resources import BangfuPaths
 
 weekly_job = define_asset_job(
@@ -40,13 +39,7 @@ SENSOR_ON = os.environ.get("BANGFU_LEDGER_SENSOR", "").lower() in ("1", "on", "t
 
 def raw_fingerprint(paths: BangfuPaths) -> str:
     found, unrecognised = discover(paths.raw)
-    digest = hashlib.sha256()
-    for files in found.values():
-        for lf in files:
-            digest.update(f"{lf.relpath}\0{sha256_of(lf.path)}\n".encode())
-    for name in unrecognised:
-        digest.update(f"?{name}\n".encode())
-    return digest.hexdigest()
+    return files_digest([lf for files in found.values() for lf in files], unrecognised)
 
 
 @sensor(job=weekly_job, minimum_interval_seconds=60,

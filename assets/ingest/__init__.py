@@ -21,7 +21,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest.load import ingest_folder
 from assets.ingest.read import LedgerError
-from pipeline.ledgers import LEDGERS, Ledger
+from pipeline.ledgers import BY_KEY, LEDGERS, Ledger
 from pipeline.resources import POOL, BangfuPaths
 from pipeline.weeks import weekly_partitions
 
@@ -118,8 +118,6 @@ def key_unique_check(ledger: Ledger):
 
 def references_check(ledger: Ledger):
     refs = [c for c in ledger.columns if c.ref]
-    targets = {"units": "unit_id", "cadres": "cadre_id", "experts": "expert_id",
-               "departments": "dept"}
 
     @asset_check(asset=ledger.key, name=f"{ledger.key}_references_known", blocking=True, pool=POOL,
                  description=f"{ledger.title}：引用的单位、干部、专家都存在",
@@ -131,7 +129,7 @@ def references_check(ledger: Ledger):
                 value = f"unnest({col.name})" if col.kind == "multi" else col.name
                 missing[col.name] = con.execute(f"""SELECT count(*) FROM (SELECT {value} AS v
                     FROM {ledger.key}) WHERE v IS NOT NULL AND v NOT IN (
-                    SELECT {targets[col.ref]} FROM {col.ref})""").fetchone()[0]
+                    SELECT {BY_KEY[col.ref].id_column.name} FROM {col.ref})""").fetchone()[0]
         return AssetCheckResult(passed=not any(missing.values()), metadata=missing,
                                 severity=AssetCheckSeverity.ERROR)
 

@@ -8,17 +8,24 @@ import hashlib
 
 from dagster import DataVersion, observable_source_asset
 
-from assets.ingest.read import discover, sha256_of
+from assets.ingest.read import LedgerFile, discover, sha256_of
 from pipeline.ledgers import LEDGERS, Ledger
 from pipeline.resources import BangfuPaths
 
 
+def files_digest(files: list[LedgerFile], extra: list[str] = ()) -> str:
+    """SHA-256 over the files' names and contents (and any further names given)."""
+    digest = hashlib.sha256()
+    for lf in files:
+        digest.update(f"{lf.relpath}\0{sha256_of(lf.path)}\n".encode())
+    for name in extra:
+        digest.update(f"?{name}\n".encode())
+    return digest.hexdigest()
+
+
 def ledger_version(paths: BangfuPaths, key: str) -> str:
     found, _ = discover(paths.raw)
-    digest = hashlib.sha256()
-    for lf in found[key]:
-        digest.update(f"{lf.relpath}\0{sha256_of(lf.path)}\n".encode())
-    return digest.hexdigest()
+    return files_digest(found[key])
 
 
 def raw_source(ledger: Ledger):

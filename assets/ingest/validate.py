@@ -8,7 +8,7 @@ problems it can have; a few rules span columns or ledgers.  The result of
 
 from __future__ import annotations
 
-from pipeline.ledgers import USCC_PREFIXES, Column, Ledger
+from pipeline.ledgers import BY_KEY, USCC_PREFIXES, Column, Ledger
 
 # Event dates may not lie after the day of the run; deadlines may.
 NOT_EVENT_DATES = {"due_on"}
@@ -110,10 +110,8 @@ def uscc_problems(col: Column) -> list[str]:
 
 
 def reference_problem(col: Column) -> str:
-    ref_key = {"units": "unit_id", "cadres": "cadre_id", "experts": "expert_id",
-               "departments": "dept"}[col.ref]
-    title = {"units": "监管对象台账", "cadres": "干部名册", "experts": "专家库",
-             "departments": "区直单位名单"}[col.ref]
+    target = BY_KEY[col.ref]
+    ref_key, title = target.id_column.name, target.title
     if col.kind == "multi":
         cond = (f"len({col.name}) > 0 AND NOT list_has_all("
                 f"(SELECT coalesce(list({ref_key}), []) FROM {col.ref}), {col.name})")
