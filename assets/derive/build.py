@@ -119,11 +119,18 @@ def count(con, table: str) -> int:
 
 def build_targets(con, cfg: BangfuConfig) -> pd.DataFrame:
     n = cfg.targets.count
+    # the candidates: each subdistrict's first, the first n of 工贸 and of the others, and the
+    # first n overall (top-n operators, no sort of the whole table)
     candidates = con.execute("""
-        SELECT * FROM unit_risk WHERE status <> '注销'
-        QUALIFY row_number() OVER (PARTITION BY subdistrict ORDER BY score DESC, unit_id) = 1
-             OR row_number() OVER (PARTITION BY category = '工贸企业' ORDER BY score DESC, unit_id) <= ?
-             OR row_number() OVER (ORDER BY score DESC, unit_id) <= ?""", [n, n]).df()
+        WITH active AS (SELECT * FROM unit_risk WHERE status <> '注销')
+        SELECT * FROM active WHERE unit_id IN (
+            SELECT min_by(unit_id, {'s': -score, 'u': unit_id}) FROM active GROUP BY subdistrict
+            UNION ALL (SELECT unit_id FROM active WHERE category = '工贸企业'
+                       ORDER BY score DESC, unit_id LIMIT $n)
+            UNION ALL (SELECT unit_id FROM active WHERE category <> '工贸企业'
+                       ORDER BY score DESC, unit_id LIMIT $n)
+            UNION ALL (SELECT unit_id FROM active ORDER BY score DESC, unit_id LIMIT $n))
+        ORDER BY score DESC, unit_id""", {"n": n}).df()
     chosen = select_targets(candidates, n, cfg.targets.gongmao_share,
                             cfg.targets.cover_every_subdistrict)
     chosen["reasons"] = [reasons(row, cfg.targets.reasons) for row in chosen.itertuples()]

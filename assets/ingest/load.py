@@ -22,6 +22,9 @@ from pipeline.ledgers import LEDGERS, SKIP_CODES, TOTAL_MARKERS, Ledger
 
 MACROS = (Path(__file__).with_name("macros.sql")).read_text(encoding="utf-8")
 TOTAL_PATTERN = "^(" + "|".join(r"\s*".join(m) for m in TOTAL_MARKERS) + ")"
+# every marker ends in 计: rows without it anywhere skip the costly first-cell test
+TOTAL_MARK = "计"
+assert all(m.endswith(TOTAL_MARK) for m in TOTAL_MARKERS)
 
 RESULT_TABLES = """
 CREATE OR REPLACE TABLE quarantine (ledger VARCHAR, file VARCHAR, row BIGINT, column_name VARCHAR,
@@ -50,6 +53,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
         con.register("frame_in", lf.frame)
         # CAST: an empty frame has no strings for DuckDB to infer VARCHAR from
         source, cols = "frame_in", {c.name: f"CAST({c.name} AS VARCHAR)" for c in ledger.columns}
+        cells = ", ".join(cols[n] for n in lf.columns)
         content = "_extra"
         row = "_row"
     else:
@@ -69,8 +73,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
             return stage_file(con, lf)
         source = "csv_in"
         cols = {name: f"c{pos}" for name, pos in lf.columns.items()}
-        content = "length(trim(concat_ws('', " + ", ".join(f"c{i}" for i in range(width))
-        content += "))) > 0"
+        cells = ", ".join(f"c{i}" for i in range(width))
+        content = f"length(trim(concat_ws('', {cells}))) > 0"
         row = f"rowid - (SELECT min(rowid) FROM csv_in) + {lf.header_row + 1}"
     by_position = sorted(lf.columns, key=lf.columns.get)
     first_cell = "coalesce(" + ", ".join(f"norm({cols[n]})" for n in by_position) + ", '')"
@@ -80,7 +84,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
         INSERT INTO stg_{ledger.key}
         SELECT {sql_str(lf.relpath)}, {row},
             CASE WHEN NOT ({content}) THEN 'blank_row'
-                 WHEN regexp_matches({first_cell}, {sql_str(TOTAL_PATTERN)}) THEN 'total_row' END,
+                 WHEN contains(concat_ws('', {cells}), {sql_str(TOTAL_MARK)})
+                  AND regexp_matches({first_cell}, {sql_str(TOTAL_PATTERN)}) THEN 'total_row' END,
             {values}
         FROM {source}""")
     # rows after the last one with content are not rows of the file
@@ -89,6 +94,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
         WHERE _file = ? AND _skip IS DISTINCT FROM 'blank_row')""", [lf.relpath, lf.relpath])
     if lf.frame is not None:
         con.unregister("frame_in")
+    else:
+        con.execute("DROP TABLE csv_in")
 
 
 def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[LedgerFile]) -> None:
@@ -118,6 +125,8 @@ def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[Ledg
             con.execute("INSERT INTO skipped_rows VALUES (?, ?, ?, 'title_row', ?)",
                         [ledger.key, lf.relpath, row, SKIP_CODES["title_row"]])
         account_file(con, lf)
+    # the staged and checked rows are written out: free their memory for the next ledger
+    con.execute(f"DROP TABLE chk_{ledger.key}; DROP TABLE stg_{ledger.key}")
 
 
 def account_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:

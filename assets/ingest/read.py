@@ -125,20 +125,22 @@ def head_rows(path: Path) -> list[list[str]]:
 # --------------------------------------------------------------------------- encoding
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``gb18030``, decided on the whole file, streaming."""
-    with path.open("rb") as f:
-        start = f.read(3)
-        if start == codecs.BOM_UTF8:
-            return "utf-8-sig"
-        f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in iter(lambda: f.read(1 << 22), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            return "gb18030"
+    return encoding_of(path.read_bytes())
+
+
+def encoding_of(data: bytes) -> str:
+    """``utf-8-sig``, ``utf-8`` or ``gb18030``, decided on the whole file, in chunks."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), 1 << 22):
+            decoder.decode(view[start:start + (1 << 22)])
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
 
 
 def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
@@ -227,17 +229,21 @@ def frame_from_rows(lf: LedgerFile, rows: list[list[str]], first_row: int) -> pd
 
 def read_file(lf: LedgerFile, workdir: Path) -> LedgerFile:
     """Locate the header and prepare the data rows of one file."""
-    lf.sha256 = sha256_of(lf.path)
     if lf.path.suffix.lower() in EXCEL_SUFFIXES:
+        lf.sha256 = sha256_of(lf.path)
         lf.sheet, rows = excel_rows(lf.path, lf.ledger)
         lf.encoding = "xlsx" if lf.path.suffix.lower() != ".xls" else "xls"
         h = locate_header(lf, rows)
         lf.frame = frame_from_rows(lf, rows[h + 1:], h + 2)
         return lf
     try:
-        lf.encoding = detect_encoding(lf.path)
-        source = lf.path if lf.encoding.startswith("utf-8") else transcode_to_utf8(
-            lf.path, lf.encoding, workdir)
+        data = lf.path.read_bytes()     # one read for the hash, the encoding and the lines
+        lf.sha256 = hashlib.sha256(data).hexdigest()
+        lf.encoding = encoding_of(data)
+        source = lf.path
+        if not lf.encoding.startswith("utf-8"):
+            source = transcode_to_utf8(lf.path, lf.encoding, workdir)
+            data = source.read_bytes()
     except OSError as exc:
         raise LedgerError([f"{lf.relpath}: 无法读取文件（{exc}）"]) from exc
     with source.open(encoding="utf-8-sig", newline="") as f:
@@ -253,9 +259,7 @@ def read_file(lf: LedgerFile, workdir: Path) -> LedgerFile:
     lf.csv_skip = lines_after[h]  # physical lines up to and including the header
     lf.width = max(len(r) for r in head_records)
     lf.csv_path = source
-    blank_lines, lf.data_lines = count_data_lines(source, lf.csv_skip)
-    if blank_lines:
-        read_csv_in_python(lf)
+    lf.data_lines = count_data_lines(data, lf.csv_skip)
     return lf
 
 
@@ -285,23 +289,24 @@ class _LineCounter:
         return line
 
 
-def count_data_lines(path: Path, skip_lines: int) -> tuple[int, int]:
-    """Blank lines between data lines (DuckDB's reader drops those) and all data lines.
+def count_data_lines(data: bytes, skip_lines: int) -> int:
+    """Physical lines after the first ``skip_lines``, up to the last one with content.
 
     Counted on bytes, at C speed.  When DuckDB returns another number of records
-    (quoted line breaks, mixed line endings), the file is read again in Python.
+    (blank lines between rows, quoted line breaks, mixed line endings), ``stage_file``
+    reads the file again, exactly, in Python.
     """
-    data = path.read_bytes()
     start = 0
     for _ in range(skip_lines):
         start = data.find(b"\n", start) + 1
         if start == 0:
-            return 0, 0
-    body = data[start:].rstrip(b" \t\r\n")
-    if not body:
-        return 0, 0
-    blank = body.count(b"\n\n") + body.count(b"\n\r\n")
-    return blank, body.count(b"\n") + 1
+            return 0
+    end = len(data)
+    while end > start and data[end - 1] in b" \t\r\n":
+        end -= 1
+    if end == start:
+        return 0
+    return data.count(b"\n", start, end) + 1
 
 
 def read_all(found: dict[str, list[LedgerFile]], workdir: Path) -> list[LedgerFile]:

@@ -96,16 +96,16 @@ def uscc_problems(col: Column) -> list[str]:
     fits = " OR ".join(
         f"(category = {sql_str(cat)} AND left({v}, 2) IN ({', '.join(map(sql_str, prefixes))}))"
         for cat, prefixes in USCC_PREFIXES.items())
+    state = f"_state_{v}"   # uscc_state(), computed once per row in checked_rows_sql
     return [
         problem(col, f"{v} IS NULL AND category IS DISTINCT FROM '在建施工项目'", "missing_required",
                 "为必填项（仅在建施工项目可为空）"),
-        problem(col, f"{v} IS NOT NULL AND NOT uscc_format_ok({v})", "uscc_format",
+        problem(col, f"{state} = 'format'", "uscc_format",
                 "格式不对：应为18位，由数字和大写字母组成（不含I、O、S、V、Z）"),
-        problem(col, f"uscc_format_ok({v}) AND NOT uscc_check_ok({v})", "uscc_check",
+        problem(col, f"{state} = 'check'", "uscc_check",
                 "校验码不对（GB 32100-2015），请核对是否抄错"),
-        problem(col, f"uscc_format_ok({v}) AND uscc_check_ok({v}) AND category IS NOT NULL "
-                     f"AND NOT ({fits})", "uscc_kind_mismatch",
-                "的前两位（登记机关和机构类别）与监管类别不符"),
+        problem(col, f"{state} = 'ok' AND category IS NOT NULL AND NOT ({fits})",
+                "uscc_kind_mismatch", "的前两位（登记机关和机构类别）与监管类别不符"),
     ]
 
 
@@ -137,8 +137,13 @@ def checked_rows_sql(ledger: Ledger) -> str:
     cols = ledger.columns
     texts = ",\n        ".join(f"norm({c.name}) AS {text_of(c)}" for c in cols)
     typed = ",\n        ".join(f"{typed_expr(c)} AS {c.name}" for c in cols)
+    # values several rules look at, worked out once per row
+    states = "".join(f", uscc_state({c.name}) AS _state_{c.name}" for c in cols if c.kind == "uscc")
     problems = [p for c in cols for p in column_problems(ledger, c)] + row_problems(ledger)
     key = ledger.id_column.name
+    # the cleaned texts have done their work once the problems are listed
+    spent = ", ".join([text_of(c) for c in cols] + [f"_state_{c.name}" for c in cols
+                                                     if c.kind == "uscc"])
     return f"""
 WITH texts AS (
     SELECT _file, _row,
@@ -148,13 +153,15 @@ WITH texts AS (
     SELECT *,
         {typed}
     FROM texts
+), worked AS (
+    SELECT *{states} FROM typed
 ), checked AS (
     SELECT *, list_filter([
         {(','+chr(10)+'        ').join(problems)}
     ], lambda p: p IS NOT NULL) AS _problems
-    FROM typed
+    FROM worked
 )
-SELECT * REPLACE (
+SELECT * EXCLUDE ({spent}) REPLACE (
     CASE WHEN len(_problems) = 0 AND row_number() OVER (
             PARTITION BY len(_problems) = 0, {key} ORDER BY _file, _row) > 1
         THEN [problem({sql_str(key)}, t_{key}, 'duplicate_key',
