@@ -80,7 +80,8 @@ def workbook_bytes(wb: Workbook, when: datetime) -> bytes:
     _pin_properties(wb, when)
     buf = io.BytesIO()
     # ExcelWriter directly: openpyxl.save_workbook would reset ``modified`` to now.
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    # stored, not deflated: _canonical_zip compresses every entry once, the same way
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).write_data()
     return _canonical_zip(buf.getvalue(), when)
 

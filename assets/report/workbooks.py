@@ -8,6 +8,7 @@ unique.  Only the task list carries full phone numbers: it goes to the assignees
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from pathlib import Path
@@ -49,21 +50,37 @@ def append(ws, values, font=None, fill=None, wrap=False) -> int:
     """Append one row of text-safe cells; returns its row number.
 
     Cells are built first and appended as cells: no ``ws.max_row`` (which scans every
-    cell) per row, so large tables stay linear."""
+    cell) per row, so large tables stay linear.  Styles are resolved once per workbook
+    and copied onto each cell (openpyxl hashes a style on every assignment)."""
+    style = _style(ws.parent, font, fill, wrap) if (font or fill or wrap) else None
     cells = []
     for value in values:
-        cell = Cell(ws, value=cell_value(value))
-        if cell.data_type == "f":        # "=..." from a ledger is text, never a formula
-            cell.data_type = "s"
+        cell = Cell(ws)
+        value = cell_value(value)       # already Excel-safe: set without openpyxl's checks
+        if value is not None:
+            cell._value = value
+            cell.data_type = "s" if isinstance(value, str) else "n"   # "=..." stays text
+        if style is not None:
+            cell._style = copy.copy(style)
+        cells.append(cell)
+    ws.append(cells)
+    return ws._current_row
+
+
+def _style(wb: Workbook, font, fill, wrap: bool):
+    """The style array of a cell with this font, fill and wrapping, made once per workbook."""
+    cache = wb.__dict__.setdefault("_bangfu_styles", {})
+    key = (id(font), id(fill), wrap)
+    if key not in cache:
+        cell = Cell(wb.active)
         if font:
             cell.font = font
         if fill:
             cell.fill = fill
         if wrap:
             cell.alignment = WRAP
-        cells.append(cell)
-    ws.append(cells)
-    return ws._current_row
+        cache[key] = cell._style
+    return cache[key]
 
 
 def table(ws, headers: list[str], rows: list[list], widths: list[float] | None = None,
