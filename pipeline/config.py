@@ -8,6 +8,7 @@ configuration is hashed as canonical JSON (``config_sha256``).
 
 import hashlib
 import json
+import string
 from pathlib import Path
 
 import yaml
@@ -101,6 +102,46 @@ class SpotChecks(Strict):
     inspectors: int = Field(ge=2, le=5)
 
 
+DISTRIBUTION_KEYS = ("报", "送", "发", "抄送")
+SUBDISTRICT_FIELDS = ("subdistrict", "dept")
+
+
+def distribution_lines(v: dict[str, str], fields: tuple[str, ...] = ()) -> dict[str, str]:
+    """报/送/发 lines: known keys, some text, and only the named {placeholders}."""
+    only_keys(v, DISTRIBUTION_KEYS, "报送类别")
+    if not v:
+        raise ValueError("至少要有一行报送对象（报、送或发）")
+    for key, text in v.items():
+        if not text.strip():
+            raise ValueError(f"“{key}”的报送对象为空")
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"“{key}”的报送对象写法有误（{exc}）") from exc
+        wrong = sorted(names - set(fields))
+        if wrong:
+            allowed = "、".join("{" + f + "}" for f in fields) or "无"
+            raise ValueError(f"“{key}”的报送对象含有不认识的占位符：{'、'.join(wrong)}（允许：{allowed}）")
+    return v
+
+
+class Report(Strict):
+    """编发与报送: who compiles the reports and who receives them."""
+    compiler: str = Field(min_length=1)
+    distribution: dict[str, str]
+    subdistrict_distribution: dict[str, str]
+
+    @field_validator("distribution")
+    @classmethod
+    def _district(cls, v):
+        return distribution_lines(v)
+
+    @field_validator("subdistrict_distribution")
+    @classmethod
+    def _subdistrict(cls, v):
+        return distribution_lines(v, SUBDISTRICT_FIELDS)
+
+
 class BangfuConfig(Strict):
     version: int = Field(ge=1)
     district: str
@@ -111,6 +152,7 @@ class BangfuConfig(Strict):
     links: Links
     assignment: Assignment
     spot_checks: SpotChecks
+    report: Report
 
 
 class ConfigError(ValueError):

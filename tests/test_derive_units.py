@@ -89,7 +89,21 @@ def test_configuration_rejects_unknown_keys_and_impossible_values(tmp_path):
         validate_config({**data, "scoring": {**data["scoring"], "flags": {"火山": 3}}})
     with pytest.raises(ConfigError, match="targets.gongmao_share"):
         validate_config({**data, "targets": {**data["targets"], "gongmao_share": 1.5}})
+    report = data["report"]
+    with pytest.raises(ConfigError, match="report.distribution.*抄"):
+        validate_config({**data, "report": {**report, "distribution": {"抄": "区政府办"}}})
+    with pytest.raises(ConfigError, match="report.subdistrict_distribution.*town"):
+        validate_config({**data, "report": {**report, "subdistrict_distribution": {"发": "{town}办事处"}}})
+    with pytest.raises(ConfigError, match="report.distribution.*送"):
+        validate_config({**data, "report": {**report, "distribution": {"送": "  "}}})
     assert load_config() == DEFAULT_CONFIG
+
+
+def test_the_launchpad_offers_every_section_of_the_configuration():
+    from assets.derive import DeriveConfig
+    from pipeline.config import BangfuConfig
+    assert set(DeriveConfig.model_fields) == set(BangfuConfig.model_fields) - {"version"}
+    assert DeriveConfig().effective() == DEFAULT_CONFIG
 
 
 # ----------------------------------------------------------------------------- targets

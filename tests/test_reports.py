@@ -474,6 +474,28 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
     assert ws.cell(2, col).fill.fgColor.rgb.endswith("FFE699")
 
 
+def test_distribution_lines_come_from_the_run_configuration(demo_warehouse, tmp_path):
+    from assets.report.render import environment, file_names, render_html
+    warehouse = copy_warehouse(demo_warehouse, tmp_path / "distribution.duckdb")
+    con = duckdb.connect(str(warehouse))
+    (config_json,) = con.execute("SELECT config_json FROM run_settings WHERE week = ?", [WEEK]).fetchone()
+    config = json.loads(config_json)
+    config["report"] = {"compiler": "应急管理局办公室",
+                        "distribution": {"发": "各街道办事处", "抄送": "市应急管理局", "报": "区政府"},
+                        "subdistrict_distribution": {"报": "区安委办", "送": "{dept}；{subdistrict}党工委"}}
+    con.execute("UPDATE run_settings SET config_json = ? WHERE week = ?", [json.dumps(config), WEEK])
+    data = query_report_data(con, START)
+    con.close()
+    env, files = environment(), file_names(data)
+    district = squash(re.sub(r"<[^>]+>", " ", render_html(env, data, None, files)))
+    assert "丰泽区应急管理局办公室" in district
+    # in a 简报's order whatever the stored order: 报, 发, 抄送
+    assert re.search("报：区政府.*发：各街道办事处.*抄送：市应急管理局", district), district[-400:]
+    dept = next(x["dept"] for x in data["links"] if x["subdistrict"] == "东海街道")
+    sub = squash(re.sub(r"<[^>]+>", " ", render_html(env, data, "东海街道", files)))
+    assert f"送：{dept}；东海街道党工委" in sub and "发：" not in sub
+
+
 def test_an_empty_fix_list_says_so(rendered):
     _, _, stage = rendered
     wb = load_workbook(stage / f"待修正清单_{WEEK}.xlsx", read_only=True)

@@ -28,6 +28,7 @@ from pipeline.config import (
     BangfuConfig,
     KeyEnterprises,
     Links,
+    Report,
     Scoring,
     SpotChecks,
     Targets,
@@ -62,6 +63,7 @@ class DeriveConfig(Config):
     links: Links = DEFAULT_CONFIG.links
     assignment: Assignment = DEFAULT_CONFIG.assignment
     spot_checks: SpotChecks = DEFAULT_CONFIG.spot_checks
+    report: Report = DEFAULT_CONFIG.report
 
     def effective(self) -> BangfuConfig:
         return BangfuConfig(version=DEFAULT_CONFIG.version, **dict(self))

@@ -22,17 +22,13 @@ import re
 from assets.derive.build import sql as derive_sql
 from assets.report.figures import compute_figures
 from assets.report.manifest import code_version, set_week_variables
-from pipeline.config import DEFAULT_CONFIG
+from pipeline.config import DEFAULT_CONFIG, DISTRIBUTION_KEYS
 from pipeline.ledgers import BY_KEY, LEDGERS, PROBLEM_CODES, SKIP_CODES, SUBDISTRICTS
 from pipeline.weeks import week_label
 
-# Who receives the report (报、送、发), as a bureau's 简报 states at its end.
-DISTRIBUTION = {
-    "报": "区委、区政府主要领导，分管副区长；市安委办、市应急管理局",
-    "送": "区安委会各成员单位",
-    "发": "各街道办事处（安委办），驻点帮扶区直单位，帮扶工作队全体成员",
-}
-COMPILER = "安全生产委员会办公室"   # 丰泽区安全生产委员会办公室 编
+def in_order(lines: dict[str, str]) -> list[tuple[str, str]]:
+    """报、送、发、抄送 lines in the order a 简报 prints them (stored JSON sorts keys)."""
+    return [(key, lines[key]) for key in DISTRIBUTION_KEYS if key in lines]
 
 
 def mask_phone(phone) -> str:
@@ -255,6 +251,8 @@ def query_report_data(con, start: dt.date) -> dict:
     config = settings["config"]
     bureau, district = config.get("bureau", DEFAULT_CONFIG.bureau), config.get("district",
                                                                               DEFAULT_CONFIG.district)
+    # 编发与报送 as the run had them (runs from before the setting: the file's)
+    report = config.get("report") or DEFAULT_CONFIG.report.model_dump()
 
     # Last week's figures first (as of its end), then this week's: variables end on this week.
     set_week_variables(con, prev_start, bureau)
@@ -320,9 +318,10 @@ def query_report_data(con, start: dt.date) -> dict:
         "start": start.isoformat(), "end": end.isoformat(),
         "plan_for": plan_for, "prev_week": prev_week, "prev_planned": prev_planned,
         "prev_target_subdistricts": prev_target_subdistricts,
-        "district": district, "bureau": bureau, "compiler": f"{district}{COMPILER}",
+        "district": district, "bureau": bureau, "compiler": f"{district}{report['compiler']}",
         "subdistricts": list(SUBDISTRICTS),
-        "distribution": dict(DISTRIBUTION),
+        "distribution": in_order(report["distribution"]),
+        "subdistrict_distribution": in_order(report["subdistrict_distribution"]),
         "code_version": code_version(),
         "config_sha256": settings["config_sha256"], "spot_seed": settings["spot_seed"],
         "target_count_config": config.get("targets", {}).get("count"),

@@ -251,11 +251,11 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     prev_end = end - dt.timedelta(days=7)
     scope_name = scope or "全区"
     title = f"{data['district']}安全生产帮扶工作周报（{scope + '，' if scope else ''}{data['year']}年第{data['week_no']}期）"
-    distribution = list(data["distribution"].items())
+    distribution = data["distribution"]
     if scope:
         dept = links[0]["dept"] if links else "驻点帮扶单位"
-        distribution = [("报", "区安委办，区应急管理局"), ("送", f"{dept}（驻点帮扶单位）"),
-                        ("发", f"{scope}办事处（安委办），辖区各社区，帮扶工作队相关成员")]
+        distribution = [(key, text.format(subdistrict=scope, dept=dept))
+                        for key, text in data["subdistrict_distribution"]]
     return {
         "scope": scope, "scope_name": scope_name, "title": title,
         "timestamp": week_end_moment(data).isoformat(),
