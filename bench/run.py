@@ -255,13 +255,12 @@ def worker_stages(argv: list[str]) -> None:
     from assets.derive import CHECK_FUNCTIONS, DERIVED
     from assets.derive import result as derive_result
     from assets.derive.build import build_week
-    from assets.ingest import ingest_checks, ledger_result, quarantine_result
+    from assets.ingest import ingest_check_results, ledger_result, quarantine_result
     from assets.ingest.load import ingest_folder
     from assets.report.figures import compute_figures
     from assets.report.manifest import code_version, inputs, set_week_variables
     from pipeline.config import DEFAULT_CONFIG
     from pipeline.ledgers import LEDGERS
-    from pipeline.resources import Warehouse
     from pipeline.runner import newest_event_date
     from pipeline.weeks import week_label
     render_all = query_report_data = None
@@ -313,10 +312,8 @@ def worker_stages(argv: list[str]) -> None:
                 derive_result(con, key, derived.get(key, 0), week)
             for check in CHECK_FUNCTIONS:
                 check(con, week)
+            ingest_check_results(con)
             inputs(con)
-        resource = Warehouse(database=warehouse)
-        for check in ingest_checks:
-            check(duckdb=resource)
         code_version()
 
     unrecognised = stage("ingest", ingest)

@@ -3,7 +3,7 @@
 from dagster import Definitions, in_process_executor
 
 from assets.derive import derive
-from assets.ingest import ingest_checks, ingest_ledgers
+from assets.ingest import ingest_ledgers
 from assets.ingest.sources import RAW_SOURCES
 from assets.report import manifest, reports
 from pipeline.resources import build_resources
@@ -18,7 +18,6 @@ from pipeline.schedules import (
 def build_definitions(**resource_overrides) -> Definitions:
     return Definitions(
         assets=[*RAW_SOURCES, ingest_ledgers, derive, reports, manifest],
-        asset_checks=ingest_checks,
         jobs=[weekly_job],
         schedules=[weekly_schedule],
         sensors=[ledger_change_sensor, failure_note_sensor],

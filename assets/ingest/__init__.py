@@ -9,12 +9,12 @@ a bad file leaves the warehouse as it was; each ledger is still its own asset
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetSpec,
     Failure,
     MaterializeResult,
     MetadataValue,
-    asset_check,
     multi_asset,
 )
 from dagster_duckdb import DuckDBResource
@@ -40,8 +40,21 @@ QUARANTINE_SPEC = AssetSpec(
 )
 
 
-@multi_asset(specs=[*LEDGER_SPECS, QUARANTINE_SPEC], partitions_def=weekly_partitions, pool=POOL,
-             can_subset=False)
+REFERRING = [ledger for ledger in LEDGERS if any(c.ref for c in ledger.columns)]
+CHECKS = [
+    AssetCheckSpec("rows_accounted", asset="quarantine", blocking=True,
+                   description="每个文件：读取行数 = 入库 + 隔离 + 跳过（不丢一行）"),
+    *(AssetCheckSpec(f"{ledger.key}_key_unique", asset=ledger.key, blocking=True,
+                     description=f"{ledger.title}：{ledger.id_column.header}不重复")
+      for ledger in LEDGERS),
+    *(AssetCheckSpec(f"{ledger.key}_references_known", asset=ledger.key, blocking=True,
+                     description=f"{ledger.title}：引用的单位、干部、专家都存在")
+      for ledger in REFERRING),
+]
+
+
+@multi_asset(specs=[*LEDGER_SPECS, QUARANTINE_SPEC], check_specs=CHECKS,
+             partitions_def=weekly_partitions, pool=POOL, can_subset=False)
 def ingest_ledgers(context: AssetExecutionContext, duckdb: DuckDBResource, paths: BangfuPaths):
     """Read every ledger file in raw/, validate, and load in one transaction."""
     try:
@@ -49,6 +62,7 @@ def ingest_ledgers(context: AssetExecutionContext, duckdb: DuckDBResource, paths
             unrecognised = ingest_folder(con, paths.raw, paths.today)
             results = [ledger_result(con, ledger) for ledger in LEDGERS]
             results.append(quarantine_result(con, unrecognised))
+            results += ingest_check_results(con)
     except LedgerError as exc:
         raise Failure(description="台账导入失败：\n" + "\n".join(exc.problems),
                       metadata={"problems": MetadataValue.md(
@@ -87,55 +101,39 @@ def quarantine_result(con, unrecognised: list[str]) -> MaterializeResult:
 
 
 # --------------------------------------------------------------------------- checks
+# Evaluated inside ingest_ledgers on its connection, right after the load: one step, and
+# a failed blocking check stops everything downstream of the ledger it guards.
 
-@asset_check(asset="quarantine", blocking=True, pool=POOL,
-             description="每个文件：读取行数 = 入库 + 隔离 + 跳过（不丢一行）")
-def rows_accounted(duckdb: DuckDBResource) -> AssetCheckResult:
-    with duckdb.get_connection() as con:
-        bad = con.execute("""SELECT * FROM ingest_files
-            WHERE rows_read <> rows_loaded + rows_quarantined + rows_skipped""").df()
-        loaded = con.execute("""SELECT ledger, sum(rows_loaded) AS n FROM ingest_files
-            GROUP BY ledger""").fetchall()
-        mismatched = [k for k, n in loaded
-                      if con.execute(f"SELECT count(*) FROM {k}").fetchone()[0] != n]
-    return AssetCheckResult(passed=bad.empty and not mismatched, metadata={
-        "files_out_of_balance": len(bad), "tables_not_matching_rows_loaded": mismatched})
+def rows_accounted(con) -> AssetCheckResult:
+    bad = con.execute("""SELECT count(*) FROM ingest_files
+        WHERE rows_read <> rows_loaded + rows_quarantined + rows_skipped""").fetchone()[0]
+    loaded = con.execute("SELECT ledger, sum(rows_loaded) FROM ingest_files GROUP BY ledger").fetchall()
+    mismatched = [k for k, n in loaded if con.execute(f"SELECT count(*) FROM {k}").fetchone()[0] != n]
+    return AssetCheckResult(check_name="rows_accounted", asset_key="quarantine",
+                            passed=bad == 0 and not mismatched, metadata={
+                                "files_out_of_balance": bad, "tables_not_matching_rows_loaded": mismatched})
 
 
-def key_unique_check(ledger: Ledger):
+def key_unique(con, ledger: Ledger) -> AssetCheckResult:
     key = ledger.id_column.name
-
-    @asset_check(asset=ledger.key, name=f"{ledger.key}_key_unique", blocking=True, pool=POOL,
-                 description=f"{ledger.title}：{ledger.id_column.header}不重复")
-    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
-        with duckdb.get_connection() as con:
-            dupes = con.execute(f"""SELECT count(*) FROM (SELECT {key} FROM {ledger.key}
-                GROUP BY {key} HAVING count(*) > 1)""").fetchone()[0]
-        return AssetCheckResult(passed=dupes == 0, metadata={"duplicate_keys": dupes})
-
-    return _check
+    dupes = con.execute(f"""SELECT count(*) FROM (SELECT {key} FROM {ledger.key}
+        GROUP BY {key} HAVING count(*) > 1)""").fetchone()[0]
+    return AssetCheckResult(check_name=f"{ledger.key}_key_unique", asset_key=ledger.key,
+                            passed=dupes == 0, metadata={"duplicate_keys": dupes})
 
 
-def references_check(ledger: Ledger):
-    refs = [c for c in ledger.columns if c.ref]
-
-    @asset_check(asset=ledger.key, name=f"{ledger.key}_references_known", blocking=True, pool=POOL,
-                 description=f"{ledger.title}：引用的单位、干部、专家都存在",
-                 additional_deps=[c.ref for c in refs])
-    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
-        missing = {}
-        with duckdb.get_connection() as con:
-            for col in refs:
-                value = f"unnest({col.name})" if col.kind == "multi" else col.name
-                missing[col.name] = con.execute(f"""SELECT count(*) FROM (SELECT {value} AS v
-                    FROM {ledger.key}) WHERE v IS NOT NULL AND v NOT IN (
-                    SELECT {BY_KEY[col.ref].id_column.name} FROM {col.ref})""").fetchone()[0]
-        return AssetCheckResult(passed=not any(missing.values()), metadata=missing,
-                                severity=AssetCheckSeverity.ERROR)
-
-    return _check
+def references_known(con, ledger: Ledger) -> AssetCheckResult:
+    missing = {}
+    for col in (c for c in ledger.columns if c.ref):
+        value = f"unnest({col.name})" if col.kind == "multi" else col.name
+        missing[col.name] = con.execute(f"""SELECT count(*) FROM (SELECT {value} AS v
+            FROM {ledger.key}) WHERE v IS NOT NULL AND v NOT IN (
+            SELECT {BY_KEY[col.ref].id_column.name} FROM {col.ref})""").fetchone()[0]
+    return AssetCheckResult(check_name=f"{ledger.key}_references_known", asset_key=ledger.key,
+                            passed=not any(missing.values()), metadata=missing,
+                            severity=AssetCheckSeverity.ERROR)
 
 
-ingest_checks = [rows_accounted,
-                 *(key_unique_check(ledger) for ledger in LEDGERS),
-                 *(references_check(ledger) for ledger in LEDGERS if any(c.ref for c in ledger.columns))]
+def ingest_check_results(con) -> list[AssetCheckResult]:
+    return [rows_accounted(con), *(key_unique(con, ledger) for ledger in LEDGERS),
+            *(references_known(con, ledger) for ledger in REFERRING)]

@@ -26,6 +26,7 @@ from pipeline.config import DEFAULT_CONFIG, DISTRIBUTION_KEYS
 from pipeline.ledgers import BY_KEY, LEDGERS, PROBLEM_CODES, SKIP_CODES, SUBDISTRICTS
 from pipeline.weeks import week_label
 
+
 def in_order(lines: dict[str, str]) -> list[tuple[str, str]]:
     """报、送、发、抄送 lines in the order a 简报 prints them (stored JSON sorts keys)."""
     return [(key, lines[key]) for key in DISTRIBUTION_KEYS if key in lines]
