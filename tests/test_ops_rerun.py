@@ -24,12 +24,17 @@ def consistent(week_dir) -> dict:
     return manifest
 
 
-def test_killed_rerun_leaves_the_last_good_outputs(demo_run, tmp_path):
-    base, _ = demo_run
+def published_copy(demo_run, tmp_path):
+    """A copy of the demo week's published outputs under ``tmp_path/out``."""
     out = tmp_path / "out"
-    shutil.copytree(base / "out" / "2023-W32", out / "2023-W32")
+    shutil.copytree(demo_run[0] / "out" / "2023-W32", out / "2023-W32")
+    return out
+
+
+def test_killed_rerun_leaves_the_last_good_outputs(demo_run, tmp_path):
+    out = published_copy(demo_run, tmp_path)
     warehouse = tmp_path / "w.duckdb"
-    shutil.copyfile(base / "warehouse.duckdb", warehouse)
+    shutil.copyfile(demo_run[0] / "warehouse.duckdb", warehouse)
     before = consistent(out / "2023-W32")
     assert any(o["path"].endswith(".pdf") for o in before["outputs"])
 
@@ -60,9 +65,7 @@ def test_failed_run_leaves_a_note_and_the_good_outputs(demo_run, tmp_path):
     import pytest
 
     from pipeline.runner import RunFailed
-    base, _ = demo_run
-    out = tmp_path / "out"
-    shutil.copytree(base / "out" / "2023-W32", out / "2023-W32")
+    out = published_copy(demo_run, tmp_path)
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT / "raw", raw)
     (raw / "专家库.xlsx").unlink()
