@@ -144,6 +144,18 @@ def week_end_moment(data: dict) -> dt.datetime:
 
 # --- view models ----------------------------------------------------------------------
 
+# Headline figures that come from weekly_progress: label, unit, field.
+HEADLINE_PROGRESS = (
+    ("本周帮扶服务", "次", "visits_week"), ("本周解决问题", "个", "problems_solved_week"),
+    ("今年累计解决问题", "个", "problems_solved_ytd"), ("今年标准化评审", "家次", "reviews_ytd"),
+    ("其中评审通过", "家次", "reviews_passed_ytd"), ("精品企业", "家", "tier_jingpin"),
+    ("标杆企业", "家", "tier_biaogan"), ("评审达标企业", "家", "tier_dabiao"),
+    ("示范岗位", "个", "demo_posts"), ("本周新发现隐患", "条", "hazards_found_week"),
+    ("本周完成整改", "条", "hazards_fixed_week"), ("未整改隐患", "条", "hazards_open"),
+    ("其中重大隐患", "条", "hazards_major_open"), ("逾期未整改隐患", "条", "hazards_overdue"),
+)
+
+
 def headline(data: dict, scope: str | None) -> list[dict]:
     """Headline figures of the district or a subdistrict, with last week's values."""
     prog = {p["scope"]: p for p in data["progress"]}
@@ -172,20 +184,7 @@ def headline(data: dict, scope: str | None) -> list[dict]:
                  item("专家库专家", "名", f["experts"], fp["experts"]),
                  item("包保重点企业", "家", f["key_enterprises"],
                       fp["key_enterprises"] if planned else None)]
-    rows += [prog_item("本周帮扶服务", "次", "visits_week"),
-             prog_item("本周解决问题", "个", "problems_solved_week"),
-             prog_item("今年累计解决问题", "个", "problems_solved_ytd"),
-             prog_item("今年标准化评审", "家次", "reviews_ytd"),
-             prog_item("其中评审通过", "家次", "reviews_passed_ytd"),
-             prog_item("精品企业", "家", "tier_jingpin"),
-             prog_item("标杆企业", "家", "tier_biaogan"),
-             prog_item("评审达标企业", "家", "tier_dabiao"),
-             prog_item("示范岗位", "个", "demo_posts"),
-             prog_item("本周新发现隐患", "条", "hazards_found_week"),
-             prog_item("本周完成整改", "条", "hazards_fixed_week"),
-             prog_item("未整改隐患", "条", "hazards_open"),
-             prog_item("其中重大隐患", "条", "hazards_major_open"),
-             prog_item("逾期未整改隐患", "条", "hazards_overdue")]
+    rows += [prog_item(label, unit, field) for label, unit, field in HEADLINE_PROGRESS]
     return rows
 
 
