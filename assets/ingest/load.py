@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from assets.ingest.read import LedgerError, LedgerFile, discover, read_all, read_csv_in_python
-from assets.ingest.validate import checked_rows_sql, sql_str
+from assets.ingest.validate import checked_rows_sql, duplicates_sql, sql_str
 from pipeline.ledgers import LEDGERS, SKIP_CODES, TOTAL_MARKERS, Ledger
 
 MACROS = (Path(__file__).with_name("macros.sql")).read_text(encoding="utf-8")
@@ -101,10 +101,14 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
 def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[LedgerFile]) -> None:
     """Check the staged rows of one ledger and write its clean table and quarantine."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE chk_{ledger.key} AS {checked_rows_sql(ledger)}")
+    con.execute(duplicates_sql(ledger))
     cols = ", ".join(c.name for c in ledger.columns)
+    # Rows are staged in file and row order, and DuckDB keeps insertion order through
+    # projections and filters; the joins of reference rules do not keep it: sort those.
+    order = "ORDER BY _file, _row" if any(c.ref for c in ledger.columns) else ""
     con.execute(f"""CREATE OR REPLACE TABLE {ledger.key} AS
         SELECT {cols}, _file AS source_file, _row AS source_row
-        FROM chk_{ledger.key} WHERE len(_problems) = 0 ORDER BY _file, _row""")
+        FROM chk_{ledger.key} WHERE len(_problems) = 0 {order}""")
     headers = {c.name: c.header for c in ledger.columns}
     con.execute(f"""INSERT INTO quarantine
         SELECT {sql_str(ledger.key)}, _file, _row, p.column, map_extract_value(MAP {{
@@ -153,7 +157,7 @@ def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: 
     con.execute(f"SET VARIABLE run_date = DATE '{run_date.isoformat()}'")
     for ledger in LEDGERS:
         stage_table(con, ledger)
-        for lf in files:
+        for lf in sorted(files, key=lambda f: f.relpath):      # file by file, in name order
             if lf.ledger.key == ledger.key:
                 stage_file(con, lf)
     con.execute("BEGIN TRANSACTION")

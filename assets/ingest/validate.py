@@ -3,7 +3,8 @@
 Each column's kind (see ``pipeline.ledgers``) gives a typed expression and the
 problems it can have; a few rules span columns or ledgers.  The result of
 ``checked_rows_sql`` is one row per data row with its typed values and
-``_problems``, a list of {column, value, code, reason}: empty for a clean row.
+``_problems``, a list of {column, value, code, reason}: empty for a clean row;
+``duplicates_sql`` then marks repeated keys (the first clean row stays).
 """
 
 from __future__ import annotations
@@ -140,7 +141,6 @@ def checked_rows_sql(ledger: Ledger) -> str:
     # values several rules look at, worked out once per row
     states = "".join(f", uscc_state({c.name}) AS _state_{c.name}" for c in cols if c.kind == "uscc")
     problems = [p for c in cols for p in column_problems(ledger, c)] + row_problems(ledger)
-    key = ledger.id_column.name
     # the cleaned texts have done their work once the problems are listed
     spent = ", ".join([text_of(c) for c in cols] + [f"_state_{c.name}" for c in cols
                                                      if c.kind == "uscc"])
@@ -161,11 +161,23 @@ WITH texts AS (
     ], lambda p: p IS NOT NULL) AS _problems
     FROM worked
 )
-SELECT * EXCLUDE ({spent}) REPLACE (
-    CASE WHEN len(_problems) = 0 AND row_number() OVER (
-            PARTITION BY len(_problems) = 0, {key} ORDER BY _file, _row) > 1
-        THEN [problem({sql_str(key)}, t_{key}, 'duplicate_key',
-                      {sql_str('“' + ledger.id_column.header + '”重复：同一编号已在前面出现，保留第一条')})]
-        ELSE _problems END AS _problems)
-FROM checked
+SELECT * EXCLUDE ({spent}) FROM checked
+"""
+
+
+def duplicates_sql(ledger: Ledger) -> str:
+    """Mark every clean row whose key a clean row before it (by file, row) already has.
+
+    An UPDATE of the few rows concerned: ``chk_<key>`` keeps the order of the file rows,
+    so the clean table is written without sorting it again."""
+    table, key = f"chk_{ledger.key}", ledger.id_column.name
+    col = ledger.id_column
+    return f"""
+UPDATE {table} SET _problems = [problem({sql_str(key)}, d.{key}, 'duplicate_key',
+    {sql_str('“' + col.header + '”重复：同一编号已在前面出现，保留第一条')})]
+FROM (SELECT _file, _row, {key} FROM {table}
+      WHERE len(_problems) = 0 AND {key} IN (SELECT {key} FROM {table} WHERE len(_problems) = 0
+                                             GROUP BY {key} HAVING count(*) > 1)
+      QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file, _row) > 1) d
+WHERE {table}._file = d._file AND {table}._row = d._row
 """
