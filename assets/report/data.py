@@ -27,9 +27,10 @@ from pipeline.ledgers import BY_KEY, LEDGERS, PROBLEM_CODES, SKIP_CODES, SUBDIST
 from pipeline.weeks import week_label
 
 
-def in_order(lines: dict[str, str]) -> list[tuple[str, str]]:
-    """报、送、发、抄送 lines in the order a 简报 prints them (stored JSON sorts keys)."""
-    return [(key, lines[key]) for key in DISTRIBUTION_KEYS if key in lines]
+def in_order(lines: dict[str, str]) -> list[list[str]]:
+    """报、送、发、抄送 lines ([key, text]) in the order a 简报 prints them (the stored
+    configuration's JSON sorts its keys)."""
+    return [[key, lines[key]] for key in DISTRIBUTION_KEYS if key in lines]
 
 
 def mask_phone(phone) -> str:

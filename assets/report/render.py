@@ -253,7 +253,7 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     distribution = data["distribution"]
     if scope:
         dept = links[0]["dept"] if links else "驻点帮扶单位"
-        distribution = [(key, text.format(subdistrict=scope, dept=dept))
+        distribution = [[key, text.format(subdistrict=scope, dept=dept)]
                         for key, text in data["subdistrict_distribution"]]
     return {
         "scope": scope, "scope_name": scope_name, "title": title,
