@@ -76,3 +76,30 @@ def test_failed_run_leaves_a_note_and_the_good_outputs(demo_run, tmp_path):
     consistent(out / "2023-W32")
     run_week(PROJECT / "raw", out, "2023-W32", str(tmp_path / "w.duckdb"))
     assert not (out / "2023-W32.FAILED.txt").exists()
+
+
+def test_a_failed_blocking_check_stops_the_run_before_the_reports(demo_run, tmp_path, monkeypatch):
+    """An ERROR check that fails in the ingest step (here: a duplicate unit number that
+    slipped through) stops the run: nothing downstream runs, the last good week stays."""
+    import pytest
+    from dagster import AssetCheckResult
+
+    import assets.ingest as ingest
+    from pipeline.runner import RunFailed
+    real = ingest.key_unique
+
+    def units_duplicated(con, ledger):
+        result = real(con, ledger)
+        if ledger.key != "units":
+            return result
+        return AssetCheckResult(check_name=result.check_name, asset_key=result.asset_key,
+                                passed=False, metadata={"duplicate_keys": 1})
+
+    monkeypatch.setattr(ingest, "key_unique", units_duplicated)
+    out = published_copy(demo_run, tmp_path)
+    before = consistent(out / "2023-W32")
+    with pytest.raises(RunFailed):
+        run_week(PROJECT / "raw", out, "2023-W32", str(tmp_path / "w.duckdb"))
+    assert "units_key_unique" in (out / "2023-W32.FAILED.txt").read_text("utf-8")
+    assert consistent(out / "2023-W32") == before
+    assert not (out / ".staging" / "2023-W32").exists()
