@@ -286,6 +286,43 @@ def test_pdf_metadata_is_pinned_to_the_week(rendered):
     assert b'pdfaid:part="3"' in xmp or b"<pdfaid:part>3</pdfaid:part>" in xmp
 
 
+def fonts_of(resources, seen=None) -> dict:
+    """Every font of a resource dictionary and of the forms (e.g. the SVG chart) inside it."""
+    seen = {} if seen is None else seen
+    for font in (resources.get("/Font") or {}).values():
+        font = font.get_object()
+        seen[str(font["/BaseFont"])] = font
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+            fonts_of(xobject["/Resources"].get_object(), seen)
+    return seen
+
+
+def test_what_pdf_a_3u_asks_that_can_be_checked_here(rendered):
+    """No PDF/A validator runs offline; these are the parts of PDF/A-3u a reader can
+    check: the declaration, an sRGB output intent with its ICC profile, every font
+    embedded with a Unicode map (the "u"), no encryption."""
+    _, pages, stage = rendered
+    for name in (n for n in pages if n.endswith(".pdf")):
+        reader = PdfReader(stage / name)
+        root = reader.trailer["/Root"]
+        xmp = root["/Metadata"].get_object().get_data()
+        assert b'pdfaid:conformance="U"' in xmp or b"<pdfaid:conformance>U</pdfaid:conformance>" in xmp
+        intent = root["/OutputIntents"][0].get_object()
+        assert intent["/S"] == "/GTS_PDFA1" and len(intent["/DestOutputProfile"].get_object().get_data()) > 0
+        assert not reader.is_encrypted
+        fonts = {}
+        for page in reader.pages:
+            fonts_of(page["/Resources"].get_object(), fonts)
+        assert fonts, name
+        for base, font in fonts.items():
+            assert "/ToUnicode" in font, (name, base)
+            desc = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)
+            desc = desc["/FontDescriptor"].get_object()
+            assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), (name, base)
+
+
 def test_the_chart_is_deterministic_svg_with_text_as_text(rendered):
     from assets.report.charts import trend_svg
     series = rendered[0]["trend"]["全区"]
