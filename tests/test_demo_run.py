@@ -105,3 +105,20 @@ def test_cli_runs_and_fails_with_one_line_per_problem(tmp_path):
 def test_unknown_week_is_a_clear_error(tmp_path):
     with pytest.raises(RunFailed, match="2023-W60"):
         run_week(PROJECT / "raw", tmp_path / "out", "2023-W60", str(tmp_path / "w.duckdb"))
+
+
+def test_clean_tables_keep_the_ledgers_row_order(demo_warehouse):
+    """Clean tables list rows file by file in name order, each file top to bottom (the
+    units table is written without a sort: staging order is kept)."""
+    import duckdb
+
+    from pipeline.ledgers import LEDGERS
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    try:
+        for ledger in LEDGERS:
+            rows = con.execute(f"SELECT source_file, source_row FROM {ledger.key} ORDER BY rowid").fetchall()
+            assert rows and rows == sorted(rows), ledger.key
+        files = con.execute("SELECT count(DISTINCT source_file) FROM hazards").fetchone()[0]
+        assert files > 1            # the demo's hazards come in two files
+    finally:
+        con.close()
