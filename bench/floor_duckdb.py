@@ -18,16 +18,14 @@ Prints a summary and, last, one line ``BENCH_JSON {...}`` that bench/run.py read
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 import yaml
-from measure import cpu_seconds, peak_mib
+from measure import cpu_seconds, peak_mib, script_main
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -244,17 +242,7 @@ def run(raw: Path, run_date: dt.date, week_start: dt.date) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("raw", type=Path, help="folder of CSV ledgers written by demo_data (fmt='csv')")
-    parser.add_argument("--run-date", default="2023-08-20")
-    parser.add_argument("--week-start", default="2023-08-07", help="Monday of the reported week")
-    args = parser.parse_args(argv)
-    result = run(args.raw, dt.date.fromisoformat(args.run_date), dt.date.fromisoformat(args.week_start))
-    for name, seconds in result["phases"].items():
-        print(f"{name:14s} {seconds:8.3f} s")
-    print(f"rows {result['rows']:,}  peak RSS {peak_mib():.0f} MiB")
-    print("BENCH_JSON " + json.dumps(result, ensure_ascii=False, default=str))
-    return 0
+    return script_main(__doc__.splitlines()[0], run, argv)
 
 
 if __name__ == "__main__":
