@@ -70,7 +70,7 @@ def append(ws, values, font=None, fill=None, wrap=False) -> int:
 def _style(wb: Workbook, font, fill, wrap: bool):
     """The style array of a cell with this font, fill and wrapping, made once per workbook."""
     cache = wb.__dict__.setdefault("_bangfu_styles", {})
-    key = (id(font), id(fill), wrap)
+    key = (id(font), id(fill), wrap)    # the entry keeps font and fill alive: ids stay theirs
     if key not in cache:
         cell = Cell(wb.active)
         if font:
@@ -79,8 +79,8 @@ def _style(wb: Workbook, font, fill, wrap: bool):
             cell.fill = fill
         if wrap:
             cell.alignment = WRAP
-        cache[key] = cell._style
-    return cache[key]
+        cache[key] = (font, fill, cell._style)
+    return cache[key][2]
 
 
 def table(ws, headers: list[str], rows: list[list], widths: list[float] | None = None,
