@@ -44,6 +44,26 @@ def test_gb18030_csv_with_title_blank_and_total_rows(tmp_path, ingest):
     assert con.execute("SELECT source_row FROM units WHERE unit_id = 'FZ000002'").fetchone()[0] == 6
 
 
+def test_rows_appended_in_another_encoding_are_refused_with_their_line(tmp_path, ingest):
+    """A large CSV is judged UTF-8 on its head and DuckDB's reader checks the rest: rows
+    appended in GB18030 behind 256 KB of UTF-8 stop the ingest with file and line, and
+    nothing is written."""
+    from assets.ingest.read import HEAD_BYTES
+    raw = write_ledgers(tmp_path / "raw")
+    path = raw / "units.csv"
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    filler = [lines[0].replace("FZ000001", f"FZ9{i:05d}", 1) for i in range(HEAD_BYTES // len(lines[0]) + 10)]
+    body = "\n".join([header, *lines, *filler]) + "\n"
+    bad_line = len(lines) + len(filler) + 2
+    path.write_bytes(body.encode("utf-8") + lines[0].replace("FZ000001", "FZ999999", 1).encode("gb18030") + b"\n")
+    assert path.stat().st_size > HEAD_BYTES
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(LedgerError) as err:
+        ingest_folder(con, raw, dt.date(2023, 8, 20))
+    assert f"units.csv 第{bad_line}行: 文件前部是UTF-8编码" in "\n".join(err.value.problems)
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'units'").fetchone()[0] == 0
+
+
 def test_utf8_bom_csv_fast_path_keeps_row_numbers(tmp_path, ingest):
     rows = base_rows()
     rows["units"][2]["从业人数"] = "-7"

@@ -16,7 +16,14 @@ from pathlib import Path
 
 import duckdb
 
-from assets.ingest.read import LedgerError, LedgerFile, discover, read_all, read_csv_in_python
+from assets.ingest.read import (
+    LedgerError,
+    LedgerFile,
+    confirm_encoding,
+    discover,
+    read_all,
+    read_csv_in_python,
+)
 from assets.ingest.validate import checked_rows_sql, duplicates_sql, sql_str
 from pipeline.ledgers import LEDGERS, SKIP_CODES, TOTAL_MARKERS, Ledger
 
@@ -68,6 +75,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
         except duckdb.Error:
             complete = False
         if not complete:
+            confirm_encoding(lf)            # DuckDB may have stopped at bytes that are not UTF-8
             # ragged rows, quoted line breaks, mixed line endings: read it exactly in Python
             read_csv_in_python(lf)
             return stage_file(con, lf)

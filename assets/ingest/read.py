@@ -30,6 +30,7 @@ from pipeline.ledgers import BY_KEY, LEDGERS, Ledger, normalise_header
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SUFFIXES = EXCEL_SUFFIXES | {".csv"}
 HEADER_SEARCH_ROWS = 30
+HEAD_BYTES = 256 * 1024             # the head: where the header is looked for
 
 
 class LedgerError(Exception):
@@ -58,6 +59,7 @@ class LedgerFile:
     csv_skip: int = 0                  # physical lines before the first data line
     width: int = 0                     # cells in the widest of the first rows
     data_lines: int = 0                # physical lines after the header, up to the last one
+    encoding_confirmed: bool = True    # False: UTF-8 judged on the head only (confirm_encoding)
 
 
 def sha256_of(path: Path) -> str:
@@ -118,7 +120,7 @@ def head_rows(path: Path) -> list[list[str]]:
         return excel_rows(path, None)[1][:HEADER_SEARCH_ROWS]
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, newline="") as f:
-        head = f.read(256 * 1024)
+        head = f.read(HEAD_BYTES)
     return list(csv.reader(io.StringIO(head)))[:HEADER_SEARCH_ROWS]
 
 
@@ -128,19 +130,42 @@ def detect_encoding(path: Path) -> str:
     return encoding_of(path.read_bytes())
 
 
-def encoding_of(data: bytes) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``gb18030``, decided on the whole file, in chunks."""
+def encoding_of(data: bytes, limit: int | None = None) -> str:
+    """``utf-8-sig``, ``utf-8`` or ``gb18030``, decided on the whole file (in chunks) or
+    on its first ``limit`` bytes."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
+    view = memoryview(data)[:limit]
     try:
-        for start in range(0, len(data), 1 << 22):
+        for start in range(0, len(view), 1 << 22):
             decoder.decode(view[start:start + (1 << 22)])
-        decoder.decode(b"", final=True)
+        if limit is None or len(data) <= limit:
+            decoder.decode(b"", final=True)
         return "utf-8"
     except UnicodeDecodeError:
         return "gb18030"
+
+
+def confirm_encoding(lf: LedgerFile) -> None:
+    """Check the whole of a CSV judged UTF-8 on its head alone.
+
+    Such a file goes to DuckDB's reader as UTF-8, which rejects invalid UTF-8 anywhere;
+    only then is the rest read here.  A head in UTF-8 holds the (Chinese) header, so bytes
+    that are not UTF-8 further on mean rows appended in another encoding: refused, with
+    the line, rather than read as mojibake."""
+    if lf.encoding_confirmed:
+        return
+    lf.encoding_confirmed = True
+    data = lf.path.read_bytes()
+    decoder, view, chunk = codecs.getincrementaldecoder("utf-8")(), memoryview(data), 1 << 22
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(view[start:start + chunk], final=start + chunk >= len(data))
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, start + exc.start) + 1
+        raise LedgerError([f"{lf.relpath} 第{line}行: 文件前部是UTF-8编码，从这一行起不是"
+                           "（混合了GB18030等其他编码），请在原系统中重新导出整个文件"]) from exc
 
 
 def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
@@ -239,15 +264,17 @@ def read_file(lf: LedgerFile, workdir: Path) -> LedgerFile:
     try:
         data = lf.path.read_bytes()     # one read for the hash, the encoding and the lines
         lf.sha256 = hashlib.sha256(data).hexdigest()
-        lf.encoding = encoding_of(data)
+        # decided on the head; DuckDB's reader checks the rest (see confirm_encoding)
+        lf.encoding = encoding_of(data, limit=HEAD_BYTES)
+        lf.encoding_confirmed = len(data) <= HEAD_BYTES or lf.encoding != "utf-8"
         source = lf.path
         if not lf.encoding.startswith("utf-8"):
             source = transcode_to_utf8(lf.path, lf.encoding, workdir)
             data = source.read_bytes()
     except OSError as exc:
         raise LedgerError([f"{lf.relpath}: 无法读取文件（{exc}）"]) from exc
-    with source.open(encoding="utf-8-sig", newline="") as f:
-        head = f.read(256 * 1024)
+    with source.open(encoding="utf-8-sig", newline="", errors="replace") as f:
+        head = f.read(HEAD_BYTES)
     counter = _LineCounter(head)
     head_records, lines_after = [], []
     for record in csv.reader(counter):
