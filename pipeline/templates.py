@@ -77,7 +77,8 @@ def ledgers_markdown() -> str:
         "# 台账规范（ledger contract）",
         "",
         "由 `pipeline/ledgers.py` 生成（`bangfu docs`），勿手改。把导出的 Excel（.xlsx/.xls）或 CSV"
-        "（UTF-8、带或不带 BOM、GB18030）放进 `raw/`。",
+        "（UTF-8、带或不带 BOM、GB18030）放进 `raw/`；一个 CSV 文件只用一种编码，"
+        "后来追加的行若换了编码，整个文件会被拒绝。",
         "",
         "- 文件按文件名识别（如 `units.xlsx`、`监管对象台账（2023年8月）.xlsx`），认不出时按表头识别；"
         "认不出的文件会在运行日志和清单中列出，不会被悄悄跳过。",

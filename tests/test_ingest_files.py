@@ -64,6 +64,16 @@ def test_rows_appended_in_another_encoding_are_refused_with_their_line(tmp_path,
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'units'").fetchone()[0] == 0
 
 
+def test_a_small_file_in_mixed_encodings_is_refused_with_its_line(tmp_path):
+    raw = write_ledgers(tmp_path / "raw")
+    path = raw / "units.csv"
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_bytes(path.read_bytes() + lines[0].replace("FZ000001", "FZ999999", 1).encode("gb18030") + b"\n")
+    with pytest.raises(LedgerError) as err:
+        ingest_folder(duckdb.connect(), raw, dt.date(2023, 8, 20))
+    assert f"units.csv 第{len(lines) + 2}行: 从这一行起不是UTF-8编码" in "\n".join(err.value.problems)
+
+
 def test_utf8_bom_csv_fast_path_keeps_row_numbers(tmp_path, ingest):
     rows = base_rows()
     rows["units"][2]["从业人数"] = "-7"

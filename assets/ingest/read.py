@@ -168,6 +168,15 @@ def confirm_encoding(lf: LedgerFile) -> None:
                            "（混合了GB18030等其他编码），请在原系统中重新导出整个文件"]) from exc
 
 
+def first_bad_line(data: bytes, encoding: str) -> int:
+    """The line of the first bytes ``encoding`` cannot decode (1 when it decodes)."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return 1
+
+
 def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
     """A UTF-8 copy of a GB18030 file, written in a streaming pass."""
     target = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
@@ -273,6 +282,10 @@ def read_file(lf: LedgerFile, workdir: Path) -> LedgerFile:
             data = source.read_bytes()
     except OSError as exc:
         raise LedgerError([f"{lf.relpath}: 无法读取文件（{exc}）"]) from exc
+    except UnicodeDecodeError as exc:
+        line = first_bad_line(data, "utf-8")
+        raise LedgerError([f"{lf.relpath} 第{line}行: 从这一行起不是UTF-8编码，整个文件按GB18030也读不通"
+                           "（一个文件里混用了两种编码？），请在原系统中重新导出整个文件"]) from exc
     with source.open(encoding="utf-8-sig", newline="", errors="replace") as f:
         head = f.read(HEAD_BYTES)
     counter = _LineCounter(head)
