@@ -131,20 +131,30 @@ def detect_encoding(path: Path) -> str:
 
 
 def encoding_of(data: bytes, limit: int | None = None) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``gb18030``, decided on the whole file (in chunks) or
-    on its first ``limit`` bytes."""
+    """``utf-8-sig``, ``utf-8`` or ``gb18030``, decided on the whole file or on its first
+    ``limit`` bytes."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    return "utf-8" if utf8_error_at(data, limit) is None else "gb18030"
+
+
+def utf8_error_at(data: bytes, limit: int | None = None) -> int | None:
+    """Offset of the first bytes that are not UTF-8 (in the first ``limit`` bytes: a
+    character cut by the limit is fine), or None; decoded in chunks, never whole."""
+    view, chunk = memoryview(data)[:limit], 1 << 22
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)[:limit]
+    final = limit is None or len(data) <= limit
+    start = 0
     try:
-        for start in range(0, len(view), 1 << 22):
-            decoder.decode(view[start:start + (1 << 22)])
-        if limit is None or len(data) <= limit:
-            decoder.decode(b"", final=True)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
+        for start in range(0, len(view), chunk):
+            decoder.decode(view[start:start + chunk], final=final and start + chunk >= len(view))
+    except UnicodeDecodeError as exc:
+        return start + exc.start
+    return None
+
+
+def line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def confirm_encoding(lf: LedgerFile) -> None:
@@ -158,23 +168,10 @@ def confirm_encoding(lf: LedgerFile) -> None:
         return
     lf.encoding_confirmed = True
     data = lf.path.read_bytes()
-    decoder, view, chunk = codecs.getincrementaldecoder("utf-8")(), memoryview(data), 1 << 22
-    try:
-        for start in range(0, len(data), chunk):
-            decoder.decode(view[start:start + chunk], final=start + chunk >= len(data))
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, start + exc.start) + 1
-        raise LedgerError([f"{lf.relpath} 第{line}行: 文件前部是UTF-8编码，从这一行起不是"
-                           "（混合了GB18030等其他编码），请在原系统中重新导出整个文件"]) from exc
-
-
-def first_bad_line(data: bytes, encoding: str) -> int:
-    """The line of the first bytes ``encoding`` cannot decode (1 when it decodes)."""
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        return data.count(b"\n", 0, exc.start) + 1
-    return 1
+    bad = utf8_error_at(data)
+    if bad is not None:
+        raise LedgerError([f"{lf.relpath} 第{line_at(data, bad)}行: 文件前部是UTF-8编码，从这一行起不是"
+                           "（混合了GB18030等其他编码），请在原系统中重新导出整个文件"])
 
 
 def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
@@ -283,7 +280,7 @@ def read_file(lf: LedgerFile, workdir: Path) -> LedgerFile:
     except OSError as exc:
         raise LedgerError([f"{lf.relpath}: 无法读取文件（{exc}）"]) from exc
     except UnicodeDecodeError as exc:
-        line = first_bad_line(data, "utf-8")
+        line = line_at(data, utf8_error_at(data) or 0)
         raise LedgerError([f"{lf.relpath} 第{line}行: 从这一行起不是UTF-8编码，整个文件按GB18030也读不通"
                            "（一个文件里混用了两种编码？），请在原系统中重新导出整个文件"]) from exc
     with source.open(encoding="utf-8-sig", newline="", errors="replace") as f:
