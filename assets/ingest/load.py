@@ -163,9 +163,10 @@ def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: 
     transaction; on any error roll back, leaving the warehouse as it was."""
     con.execute(MACROS)
     con.execute(f"SET VARIABLE run_date = DATE '{run_date.isoformat()}'")
+    in_name_order = sorted(files, key=lambda f: f.relpath)   # staged file by file, by name
     for ledger in LEDGERS:
         stage_table(con, ledger)
-        for lf in sorted(files, key=lambda f: f.relpath):      # file by file, in name order
+        for lf in in_name_order:
             if lf.ledger.key == ledger.key:
                 stage_file(con, lf)
     con.execute("BEGIN TRANSACTION")

@@ -170,8 +170,8 @@ def duplicates_sql(ledger: Ledger) -> str:
 
     An UPDATE of the few rows concerned: ``chk_<key>`` keeps the order of the file rows,
     so the clean table is written without sorting it again."""
-    table, key = f"chk_{ledger.key}", ledger.id_column.name
-    col = ledger.id_column
+    table, col = f"chk_{ledger.key}", ledger.id_column
+    key = col.name
     return f"""
 UPDATE {table} SET _problems = [problem({sql_str(key)}, d.{key}, 'duplicate_key',
     {sql_str('“' + col.header + '”重复：同一编号已在前面出现，保留第一条')})]
