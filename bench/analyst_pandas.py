@@ -28,7 +28,7 @@ from measure import cpu_seconds, peak_mib, script_main
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.ledgers import LEDGERS, USCC_PREFIXES  # noqa: E402  (the contract: plain data)
+from pipeline.core.ledgers import LEDGERS, USCC_PREFIXES  # noqa: E402  (the contract: plain data)
 
 CONFIG = yaml.safe_load((ROOT / "pipeline" / "bangfu.yaml").read_text(encoding="utf-8"))
 REF_KEYS = {"units": "unit_id", "cadres": "cadre_id", "experts": "expert_id", "departments": "dept"}

@@ -73,7 +73,7 @@ def emit(obj: dict) -> None:
 
 def _fault_plan():
     """Per ledger: (label, mutate(row, previous_row)) for the injected faults."""
-    from pipeline.ledgers import HAZARDS, REVIEWS, UNITS, VISITS
+    from pipeline.core.ledgers import HAZARDS, REVIEWS, UNITS, VISITS
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
     def h(ledger, name):
@@ -150,7 +150,7 @@ def inject_faults(folder: Path, rate: float, seed: int) -> dict[str, dict[str, i
     import numpy as np
     rng = np.random.default_rng(seed)
     done: dict[str, dict[str, int]] = {}
-    from pipeline.ledgers import BY_KEY
+    from pipeline.core.ledgers import BY_KEY
     for key, plan in _fault_plan().items():
         ledger = BY_KEY[key]
         path = folder / f"{ledger.title}.csv"
@@ -251,18 +251,18 @@ def worker_stages(argv: list[str]) -> None:
     a = p.parse_args(argv)
     t_import = time.perf_counter()
     import duckdb
+    from assets.report.figures import compute_figures
 
     from assets.derive import CHECK_FUNCTIONS, DERIVED
     from assets.derive import result as derive_result
     from assets.derive.build import build_week
     from assets.ingest import ingest_check_results, ledger_result, quarantine_result
     from assets.ingest.load import ingest_folder
-    from assets.report.figures import compute_figures
     from assets.report.manifest import code_version, inputs, set_week_variables
-    from pipeline.config import DEFAULT_CONFIG
-    from pipeline.ledgers import LEDGERS
+    from pipeline.core.config import DEFAULT_CONFIG
+    from pipeline.core.ledgers import LEDGERS
+    from pipeline.core.weeks import week_label
     from pipeline.runner import newest_event_date
-    from pipeline.weeks import week_label
     render_all = query_report_data = None
     if reports_available(a.reports):
         from assets.report.data import query_report_data

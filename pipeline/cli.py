@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.resources import PROJECT_DIR
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,23 +36,48 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_run(args) -> int:
+    quiet_dagster()
+    from pipeline.run_events import StepLines
     from pipeline.runner import RunFailed, run_week
 
+    steps = StepLines()
+    print("bangfu run：导入台账 → 派生 → 周报与清单", flush=True)
     try:
-        manifest_path = run_week(Path(args.raw), Path(args.out), args.week, args.warehouse)
+        manifest_path = run_week(Path(args.raw), Path(args.out), args.week, args.warehouse, steps)
     except RunFailed as exc:
+        say_warnings(steps.warnings)
+        print("运行失败：" if exc.expected else "运行失败（程序错误，请把以下内容报告给维护者）：",
+              file=sys.stderr)
         for line in exc.lines:
             print(line, file=sys.stderr)
+        if exc.note:
+            print(f"失败说明：{exc.note}（{Path(args.out)} 中上一次成功的输出保持不变）", file=sys.stderr)
         return 1
+    say_warnings(steps.warnings)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     quarantined = sum(i["rows_quarantined"] for i in manifest["inputs"])
     print(f"{manifest['week']}（{manifest['week_start']} 至 {manifest['week_end']}）完成")
     if quarantined:
-        print(f"有 {quarantined} 行未通过校验，已隔离；明细见数据仓库 quarantine 表与周报的数据质量部分")
+        print(f"有 {quarantined} 行未通过校验，已隔离；明细见待修正清单")
     for out in manifest["outputs"]:
         print(f"  {Path(args.out) / out['path']}")
     print(manifest_path)
     return 0
+
+
+def say_warnings(warnings: list[str]) -> None:
+    for text in warnings:
+        print(f"注意：{text}")
+
+
+def quiet_dagster() -> None:
+    """No notices about Dagster APIs we chose on purpose (beta or preview: see
+    docs/operations.md); real warnings still show."""
+    import warnings
+
+    from dagster import BetaWarning, PreviewWarning
+    warnings.filterwarnings("ignore", category=BetaWarning)
+    warnings.filterwarnings("ignore", category=PreviewWarning)
 
 
 def cmd_demo(args) -> int:
@@ -74,7 +99,7 @@ def cmd_templates(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from assets.report.figures import figures_markdown
+    from assets.derive.figures import figures_markdown
     from pipeline.templates import ledgers_markdown
 
     docs = PROJECT_DIR / "docs"

@@ -1,6 +1,6 @@
 """Deterministic demo ledgers for Fengze district (丰泽区) as of 2023-08-13.
 
-``generate(out_dir)`` writes the seven ledgers of ``pipeline.ledgers`` the way the
+``generate(out_dir)`` writes the seven ledgers of ``pipeline.core.ledgers`` the way the
 bureau would drop them into ``raw/``: a mix of .xlsx and .csv files (``fmt="mixed"``)
 or plain UTF-8 CSV for every ledger (``fmt="csv"``, for benchmarks at large sizes).
 
@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pipeline.ledgers import (
+from pipeline.core.ledgers import (
     CADRES,
     CATEGORIES,
     DEPARTMENTS,
@@ -41,8 +41,8 @@ from pipeline.ledgers import (
     VISITS,
     Ledger,
 )
-from pipeline.uscc import ALPHABET, ORG_WEIGHTS, USCC_WEIGHTS, org_char_value
-from pipeline.xlsx import atomic_write, save_workbook
+from pipeline.core.uscc import ALPHABET, ORG_WEIGHTS, USCC_WEIGHTS, org_char_value
+from pipeline.core.xlsx import atomic_write, save_workbook
 
 # ---------------------------------------------------------------- period and scale
 

@@ -10,7 +10,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.ledgers import (
+from pipeline.core.ledgers import (
     EVENT_DATES,
     LEDGERS,
     MULTI_SEPARATORS,
@@ -20,7 +20,7 @@ from pipeline.ledgers import (
     Column,
     Ledger,
 )
-from pipeline.xlsx import save_workbook
+from pipeline.core.xlsx import save_workbook
 
 KIND_NOTES = {
     "text": "文字",
@@ -76,7 +76,7 @@ def ledgers_markdown() -> str:
     lines = [
         "# 台账规范（ledger contract）",
         "",
-        "由 `pipeline/ledgers.py` 生成（`bangfu docs`），勿手改。把导出的 Excel（.xlsx/.xls）或 CSV"
+        "由 `pipeline/core/ledgers.py` 生成（`bangfu docs`），勿手改。把导出的 Excel（.xlsx/.xls）或 CSV"
         "（UTF-8、带或不带 BOM、GB18030）放进 `raw/`；一个 CSV 文件只用一种编码，"
         "后来追加的行若换了编码，整个文件会被拒绝。",
         "",

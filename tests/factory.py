@@ -7,8 +7,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from pipeline.ledgers import BY_KEY
-from pipeline.uscc import make_uscc
+from pipeline.core.ledgers import BY_KEY
+from pipeline.core.uscc import make_uscc
 
 
 def uscc(n: int, prefix: str = "91") -> str:

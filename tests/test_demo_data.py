@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from pipeline.demo_data import generate
-from pipeline.ledgers import (
+from pipeline.core.ledgers import (
     CADRES,
     CATEGORIES,
     DEPARTMENTS,
@@ -34,8 +33,9 @@ from pipeline.ledgers import (
     USCC_PREFIXES,
     VISITS,
 )
-from pipeline.uscc import ALPHABET, is_valid_uscc, make_uscc, org_code_check_char, uscc_check_char
-from pipeline.xlsx import save_workbook
+from pipeline.core.uscc import ALPHABET, is_valid_uscc, make_uscc, org_code_check_char, uscc_check_char
+from pipeline.core.xlsx import save_workbook
+from pipeline.demo_data import generate
 
 START, AS_OF = date(2023, 1, 2), date(2023, 8, 13)
 MIXED_FILES = {

@@ -112,7 +112,7 @@ def test_clean_tables_keep_the_ledgers_row_order(demo_warehouse):
     units table is written without a sort: staging order is kept)."""
     import duckdb
 
-    from pipeline.ledgers import LEDGERS
+    from pipeline.core.ledgers import LEDGERS
     con = duckdb.connect(str(demo_warehouse), read_only=True)
     try:
         for ledger in LEDGERS:

@@ -6,12 +6,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from assets.derive.select import select_key_enterprises, select_targets
 from factory import base_rows, write_ledgers
 
 from assets.derive.assign import assign_experts, in_conflict, link_departments, solve_expert_milp, spread
 from assets.derive.build import build_week, set_variables, spot_seed, sql
-from assets.derive.select import select_key_enterprises, select_targets
-from pipeline.config import DEFAULT_CONFIG, ConfigError, load_config, validate_config
+from pipeline.core.config import DEFAULT_CONFIG, ConfigError, load_config, validate_config
 
 WEEK = dt.date(2023, 8, 7)
 
@@ -101,7 +101,7 @@ def test_configuration_rejects_unknown_keys_and_impossible_values(tmp_path):
 
 def test_the_launchpad_offers_every_section_of_the_configuration():
     from assets.derive import DeriveConfig
-    from pipeline.config import BangfuConfig
+    from pipeline.core.config import BangfuConfig
     assert set(DeriveConfig.model_fields) == set(BangfuConfig.model_fields) - {"version"}
     assert DeriveConfig().effective() == DEFAULT_CONFIG
 

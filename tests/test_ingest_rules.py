@@ -145,6 +145,6 @@ def test_aliases_and_messy_cells(tmp_path, ingest):
 
 
 def test_every_documented_problem_code_has_a_fixture():
-    from pipeline.ledgers import PROBLEM_CODES
+    from pipeline.core.ledgers import PROBLEM_CODES
     exercised = {case[4] for case in CASES} | {"duplicate_key"}
     assert exercised == set(PROBLEM_CODES)

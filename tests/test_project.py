@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
+from assets.report.figures import figures_markdown
 from conftest import PROJECT
 
-from assets.report.figures import figures_markdown
 from pipeline.templates import ledgers_markdown
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assets.ingest.load import MACROS
-from pipeline.uscc import ALPHABET, is_valid_uscc, make_uscc
+from pipeline.core.uscc import ALPHABET, is_valid_uscc, make_uscc
 
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 

@@ -460,7 +460,7 @@ def test_missing_harfbuzz_subset_is_a_loud_warning(monkeypatch, caplog):
 # --- caps --------------------------------------------------------------------------------
 
 def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, tmp_path):
-    from pipeline.ledgers import PROBLEM_CODES, UNITS
+    from pipeline.core.ledgers import PROBLEM_CODES, UNITS
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "caps.duckdb")
     con = duckdb.connect(str(warehouse))
     # 200 more overdue hazards: open, with a deadline long past

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from dagster import build_schedule_context
 
+from pipeline.core.weeks import week_label
 from pipeline.definitions import defs
-from pipeline.weeks import week_label
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

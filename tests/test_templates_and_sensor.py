@@ -3,7 +3,7 @@
 from dagster import DefaultSensorStatus, RunRequest, SkipReason, build_sensor_context
 from openpyxl import load_workbook
 
-from pipeline.ledgers import LEDGERS
+from pipeline.core.ledgers import LEDGERS
 from pipeline.templates import write_templates
 
 
@@ -29,7 +29,7 @@ def test_ledger_sensor_is_off_by_default_and_fires_once_per_change(tmp_path):
 
     from conftest import PROJECT
 
-    from pipeline.resources import BangfuPaths
+    from pipeline.core.resources import BangfuPaths
     from pipeline.schedules import ledger_change_sensor
     assert ledger_change_sensor.default_status == DefaultSensorStatus.STOPPED
     raw = tmp_path / "raw"

@@ -1,8 +1,5 @@
-"""Who helps and how (谁来帮、怎么帮): department links, cadres, experts, inspection pairs.
+"""Who helps and how (谁来帮、怎么帮): experts, cadres, inspection pairs and the roster.
 
-- Departments ↔ subdistricts: an optimal one-to-one assignment (Hungarian method,
-  ``scipy.optimize.linear_sum_assignment``) maximising the fit between each department's
-  domains and each subdistrict's over-represented features; fixed links override.
 - Experts ↔ targets: a small mixed-integer programme (``scipy.optimize.milp``, HiGHS):
   every target one expert whose domain covers its main risk, no expert over the weekly
   cap, no conflict of interest (回避), the largest workload as small as possible.
@@ -16,49 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
-
-# ----------------------------------------------------------------------------- links
-
-
-def link_departments(features: pd.DataFrame, departments: pd.DataFrame,
-                     fixed: dict[str, str]) -> pd.DataFrame:
-    """One department per subdistrict (as far as numbers allow), with the reason.
-
-    ``features``: subdistrict, feature, n, lq.  ``departments``: dept, domains (list).
-    Fit of a department to a subdistrict = mean location quotient of its domains there.
-    """
-    lq = features.pivot_table(index="subdistrict", columns="feature", values="lq", fill_value=0.0)
-    subs = list(lq.index)
-    depts = list(departments.dept)
-    domains = dict(zip(departments.dept, departments.domains, strict=True))
-    fit = np.array([[np.mean([lq.at[s, t] if t in lq.columns else 0.0 for t in domains[d]])
-                     if len(domains[d]) else 0.0 for s in subs] for d in depts])
-    links = {s: (d, True) for s, d in fixed.items() if s in subs and d in depts}
-    free_d = [i for i, d in enumerate(depts) if d not in {d for d, _ in links.values()}]
-    free_s = [j for j, s in enumerate(subs) if s not in links]
-    if free_d and free_s:
-        rows, cols = linear_sum_assignment(fit[np.ix_(free_d, free_s)], maximize=True)
-        for r, c in zip(rows, cols, strict=True):
-            links[subs[free_s[c]]] = (depts[free_d[r]], False)
-    out = []
-    for s, (d, is_fixed) in sorted(links.items()):
-        fits = fit[depts.index(d), subs.index(s)]
-        out.append({"subdistrict": s, "dept": d, "fit": round(float(fits), 3),
-                    "fixed": is_fixed, "reason": link_reason(features, s, d, domains[d], is_fixed)})
-    return pd.DataFrame(out, columns=["subdistrict", "dept", "fit", "fixed", "reason"])
-
-
-def link_reason(features: pd.DataFrame, sub: str, dept: str, domains, is_fixed: bool) -> str:
-    mine = features[(features.subdistrict == sub) & features.feature.isin(list(domains))]
-    mine = mine.sort_values(["lq", "feature"], ascending=[False, True])
-    head = "按配置固定驻点；" if is_fixed else ""
-    if mine.empty or mine.iloc[0].n == 0:
-        return f"{head}{sub}无{dept}职责领域内的单位，按整体最优分配"
-    top = mine.iloc[0]
-    return (f"{head}{sub}{top.feature}单位{int(top.n)}家，占比为全区平均的{top.lq:.1f}倍，"
-            f"与{dept}职责（{'、'.join(domains)}）最契合")
-
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 # ----------------------------------------------------------------------------- experts
 
@@ -167,3 +122,70 @@ def spread(units: list[str], people: list[str], keep: dict[str, str],
         out[unit] = person
         load[person] += 1
     return out
+
+
+def cadre_duty(targets: pd.DataFrame, keys: pd.DataFrame, links: pd.DataFrame,
+               cadres: pd.DataFrame, bureau: str, keep: dict[str, str]) -> pd.DataFrame:
+    """包保: key enterprises to bureau cadres; other targets to the assistance team of the
+    department stationed in their subdistrict.  ``keep``: last week's unit → cadre."""
+    bureau_cadres = list(cadres.loc[cadres.dept == bureau, "cadre_id"])
+    key_duty = spread(list(keys.unit_id), bureau_cadres, keep)
+    team = cadres[cadres.on_team]
+    dept_of = dict(zip(links.subdistrict, links.dept, strict=True))
+    others = targets[~targets.unit_id.isin(keys.unit_id)]
+    preferred = {r.unit_id: list(team.loc[team.dept == dept_of.get(r.subdistrict), "cadre_id"])
+                 for r in others.itertuples()}
+    team_duty = spread(list(others.unit_id), list(team.cadre_id), keep, preferred)
+    rows = [(u, c, "包保重点企业") for u, c in key_duty.items()]
+    rows += [(u, c, "帮扶对象") for u, c in team_duty.items()]
+    return pd.DataFrame(rows, columns=["unit_id", "cadre_id", "duty"])
+
+
+def inspection_pairs(targets, duty, experts, cadres) -> pd.DataFrame:
+    """执法人员+专家: each target's visit next week pairs a licensed cadre with its expert."""
+    licensed = cadres[cadres.licence.notna()]
+    responsible = dict(zip(duty.unit_id, duty.cadre_id, strict=True))
+    expert_of = experts.groupby("unit_id").expert_id.first().to_dict()
+    dept_of = dict(zip(cadres.cadre_id, cadres.dept, strict=True))
+    load = dict.fromkeys(licensed.cadre_id, 0)
+    rows = []
+    for unit_id in targets.unit_id:
+        cadre = responsible.get(unit_id)
+        note = ""
+        if cadre not in load:
+            same_dept = [c for c in load if dept_of[c] == dept_of.get(cadre)]
+            pool = same_dept or list(load)
+            cadre = min(pool, key=lambda c: (load[c], c)) if pool else None
+            note = "包保干部无执法证，由持证干部带队"
+        if cadre:
+            load[cadre] += 1
+        expert = expert_of.get(unit_id)
+        if expert is None:
+            note = (note + "；" if note else "") + "暂无可派专家"
+        rows.append((unit_id, cadre, expert, note))
+    return pd.DataFrame(rows, columns=["unit_id", "cadre_id", "expert_id", "note"])
+
+
+def team_roster(links, cadres, experts, duty, expert_plan, targets) -> pd.DataFrame:
+    """The "8+1+1" team (队伍名册): departments, the assistance team, the experts."""
+    name_of = dict(zip(targets.unit_id, targets.name, strict=True))
+
+    def units_of(frame, column, person):
+        names = [name_of.get(u, u) for u in frame.loc[frame[column] == person, "unit_id"]]
+        return "、".join(names)
+
+    rows = [{"role": "区直单位", "member_id": r.dept, "name": r.dept, "unit": r.dept,
+             "responsibility": f"驻点{r.subdistrict}", "phone": None}
+            for r in links.itertuples()]
+    for c in cadres[cadres.on_team].itertuples():
+        mine = units_of(duty, "cadre_id", c.cadre_id)
+        rows.append({"role": "帮扶工作队", "member_id": c.cadre_id, "name": c.name, "unit": c.dept,
+                     "responsibility": f"帮扶：{mine}" if mine else "工作队成员（本周无包保对象）",
+                     "phone": c.phone})
+    for e in experts.itertuples():
+        mine = units_of(expert_plan, "expert_id", e.expert_id)
+        domains = "、".join(e.domains)
+        rows.append({"role": "专家", "member_id": e.expert_id, "name": e.name, "unit": e.employer,
+                     "responsibility": f"{domains}；指导：{mine}" if mine else f"{domains}；本周待命",
+                     "phone": e.phone})
+    return pd.DataFrame(rows)

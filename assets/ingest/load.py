@@ -25,9 +25,10 @@ from assets.ingest.read import (
     read_csv_in_python,
 )
 from assets.ingest.validate import checked_rows_sql, duplicates_sql, sql_str
-from pipeline.ledgers import LEDGERS, SKIP_CODES, TOTAL_MARKERS, Ledger
+from pipeline.core.ledgers import LEDGERS, SKIP_CODES, TOTAL_MARKERS, Ledger
+from pipeline.core.warehouse import named_sql
 
-MACROS = (Path(__file__).with_name("macros.sql")).read_text(encoding="utf-8")
+MACROS_FILE = Path(__file__).with_name("macros.sql")
 TOTAL_PATTERN = "^(" + "|".join(r"\s*".join(m) for m in TOTAL_MARKERS) + ")"
 # every marker ends in 计: rows without it anywhere skip the costly first-cell test
 TOTAL_MARK = "计"
@@ -45,6 +46,11 @@ CREATE OR REPLACE TABLE ingest_files (ledger VARCHAR, file VARCHAR, sha256 VARCH
 CREATE OR REPLACE TABLE unrecognised_files (file VARCHAR);
 """
 
+
+
+def install_cleaning_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """norm(), parse_date(), the USCC checks … (``macros.sql``) on this connection."""
+    con.execute(named_sql(str(MACROS_FILE.parent), "macros"))
 
 
 def stage_table(con: duckdb.DuckDBPyConnection, ledger: Ledger) -> None:
@@ -68,9 +74,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
         spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
         try:
             con.execute(f"""CREATE OR REPLACE TEMP TABLE csv_in AS SELECT * FROM read_csv(
-                {sql_str(str(lf.csv_path))}, header = false, skip = {lf.csv_skip}, delim = ',',
-                quote = '"', escape = '"', columns = {spec}, null_padding = true,
-                auto_detect = false)""")
+                $path, header = false, skip = $skip, delim = ',', quote = '"', escape = '"',
+                columns = {spec}, null_padding = true, auto_detect = false)""",
+                        {"path": str(lf.csv_path), "skip": lf.csv_skip})
             complete = con.execute("SELECT count(*) FROM csv_in").fetchall() == [(lf.data_lines,)]
         except duckdb.Error:
             complete = False
@@ -90,12 +96,12 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
                        for c in ledger.columns)
     con.execute(f"""
         INSERT INTO stg_{ledger.key}
-        SELECT {sql_str(lf.relpath)}, {row},
+        SELECT $file, {row},
             CASE WHEN NOT ({content}) THEN 'blank_row'
-                 WHEN contains(concat_ws('', {cells}), {sql_str(TOTAL_MARK)})
-                  AND regexp_matches({first_cell}, {sql_str(TOTAL_PATTERN)}) THEN 'total_row' END,
+                 WHEN contains(concat_ws('', {cells}), $mark)
+                  AND regexp_matches({first_cell}, $pattern) THEN 'total_row' END,
             {values}
-        FROM {source}""")
+        FROM {source}""", {"file": lf.relpath, "mark": TOTAL_MARK, "pattern": TOTAL_PATTERN})
     # rows after the last one with content are not rows of the file
     con.execute(f"""DELETE FROM stg_{ledger.key} WHERE _file = ? AND _row > (
         SELECT coalesce(max(_row), 0) FROM stg_{ledger.key}
@@ -117,21 +123,22 @@ def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[Ledg
     con.execute(f"""CREATE OR REPLACE TABLE {ledger.key} AS
         SELECT {cols}, _file AS source_file, _row AS source_row
         FROM chk_{ledger.key} WHERE len(_problems) = 0 {order}""")
-    headers = {c.name: c.header for c in ledger.columns}
     con.execute(f"""INSERT INTO quarantine
-        SELECT {sql_str(ledger.key)}, _file, _row, p.column, map_extract_value(MAP {{
-            {', '.join(f'{sql_str(k)}: {sql_str(v)}' for k, v in headers.items())}
-        }}, p.column), p.value, p.code, p.reason
-        FROM (SELECT _file, _row, unnest(_problems) AS p FROM chk_{ledger.key})""")
+        SELECT $ledger, _file, _row, p.column, map($names, $headers)[p.column], p.value, p.code,
+            p.reason
+        FROM (SELECT _file, _row, unnest(_problems) AS p FROM chk_{ledger.key})""",
+                {"ledger": ledger.key, "names": [c.name for c in ledger.columns],
+                 "headers": [c.header for c in ledger.columns]})
+    # the raw row as the clerk wrote it, under the contract's headers (struct field names)
     raw = ", ".join(f"{sql_str(c.header)}: s.{c.name}" for c in ledger.columns)
     con.execute(f"""INSERT INTO quarantine_rows
-        SELECT {sql_str(ledger.key)}, s._file, s._row, to_json({{{raw}}})
+        SELECT $ledger, s._file, s._row, to_json({{{raw}}})
         FROM stg_{ledger.key} s JOIN chk_{ledger.key} c USING (_file, _row)
-        WHERE len(c._problems) > 0""")
+        WHERE len(c._problems) > 0""", {"ledger": ledger.key})
     con.execute(f"""INSERT INTO skipped_rows
-        SELECT {sql_str(ledger.key)}, _file, _row, _skip, CASE _skip
-            {' '.join(f'WHEN {sql_str(k)} THEN {sql_str(v)}' for k, v in SKIP_CODES.items())}
-        END FROM stg_{ledger.key} WHERE _skip IS NOT NULL""")
+        SELECT $ledger, _file, _row, _skip, map($codes, $meanings)[_skip]
+        FROM stg_{ledger.key} WHERE _skip IS NOT NULL""",
+                {"ledger": ledger.key, "codes": list(SKIP_CODES), "meanings": list(SKIP_CODES.values())})
     for lf in files:
         for row in range(1, lf.header_row):
             con.execute("INSERT INTO skipped_rows VALUES (?, ?, ?, 'title_row', ?)",
@@ -161,8 +168,8 @@ def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: 
              unrecognised: list[str] = ()) -> None:
     """Stage every file (temporary tables), then check and write all ledgers in one
     transaction; on any error roll back, leaving the warehouse as it was."""
-    con.execute(MACROS)
-    con.execute(f"SET VARIABLE run_date = DATE '{run_date.isoformat()}'")
+    install_cleaning_macros(con)
+    con.execute("SET VARIABLE run_date = ?::DATE", [run_date])
     in_name_order = sorted(files, key=lambda f: f.relpath)   # staged file by file, by name
     for ledger in LEDGERS:
         stage_table(con, ledger)

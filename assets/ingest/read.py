@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
-from pipeline.ledgers import BY_KEY, LEDGERS, Ledger, normalise_header
+from pipeline.core.errors import BangfuError
+from pipeline.core.ledgers import BY_KEY, LEDGERS, Ledger, normalise_header
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SUFFIXES = EXCEL_SUFFIXES | {".csv"}
@@ -33,12 +34,10 @@ HEADER_SEARCH_ROWS = 30
 HEAD_BYTES = 256 * 1024             # the head: where the header is looked for
 
 
-class LedgerError(Exception):
-    """A problem that stops the run: each entry of ``problems`` is one line for the operator."""
+class LedgerError(BangfuError):
+    """A ledger that cannot be read: one line per problem, naming the file and row."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    heading = "台账导入失败："
 
 
 @dataclass
@@ -67,6 +66,16 @@ def sha256_of(path: Path) -> str:
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def files_digest(files: list[LedgerFile], extra: list[str] = ()) -> str:
+    """SHA-256 over the files' names and contents (and any further names given)."""
+    digest = hashlib.sha256()
+    for lf in files:
+        digest.update(f"{lf.relpath}\0{sha256_of(lf.path)}\n".encode())
+    for name in extra:
+        digest.update(f"?{name}\n".encode())
     return digest.hexdigest()
 
 

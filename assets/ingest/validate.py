@@ -1,6 +1,6 @@
 """Validation rules of the ledger contract, as SQL over the staged text.
 
-Each column's kind (see ``pipeline.ledgers``) gives a typed expression and the
+Each column's kind (see ``pipeline.core.ledgers``) gives a typed expression and the
 problems it can have; a few rules span columns or ledgers.  The result of
 ``checked_rows_sql`` is one row per data row with its typed values and
 ``_problems``, a list of {column, value, code, reason}: empty for a clean row;
@@ -9,7 +9,7 @@ problems it can have; a few rules span columns or ledgers.  The result of
 
 from __future__ import annotations
 
-from pipeline.ledgers import BY_KEY, USCC_PREFIXES, Column, Ledger
+from pipeline.core.ledgers import BY_KEY, USCC_PREFIXES, Column, Ledger
 
 # Event dates may not lie after the day of the run; deadlines may.
 NOT_EVENT_DATES = {"due_on"}

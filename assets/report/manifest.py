@@ -9,17 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from assets.report.figures import compute_figures
-from pipeline.weeks import week_label
-
-
-def set_week_variables(con, start: dt.date, bureau: str) -> None:
-    end = start + dt.timedelta(days=6)
-    con.execute("SET VARIABLE week = ?", [week_label(start)])
-    con.execute(f"SET VARIABLE week_start = DATE '{start}'")
-    con.execute(f"SET VARIABLE week_end = DATE '{end}'")
-    con.execute(f"SET VARIABLE year_start = DATE '{end.year}-01-01'")
-    con.execute("SET VARIABLE bureau = ?", [bureau])
+from pipeline.core.weeks import week_label
 
 
 def inputs(con) -> list[dict]:
@@ -48,13 +38,17 @@ def code_version() -> str:
         return "unknown"
 
 
-def build_manifest(con, start: dt.date, bureau: str, extra_figures: dict | None = None,
-                   week_dir: Path | None = None, extra: dict | None = None) -> dict:
-    set_week_variables(con, start, bureau)
-    end = start + dt.timedelta(days=6)
-    figures = compute_figures(con) | (extra_figures or {})
+def build_manifest(con, start: dt.date, week_dir: Path | None = None, extra: dict | None = None) -> dict:
+    """The manifest of the week: inputs, outputs and the figures derive stored for it."""
+    week, end = week_label(start), start + dt.timedelta(days=6)
+    stored = con.execute("SELECT figures FROM weekly_figures WHERE week = ? AND as_of = ?",
+                         [week, week]).fetchone()
+    figures = json.loads(stored[0]) if stored else {}
+    figures["report_pages"] = dict(con.execute(
+        "SELECT file, pages FROM report_outputs WHERE week = ? AND pages > 0 ORDER BY file",
+        [week]).fetchall())
     return {
-        "week": week_label(start),
+        "week": week,
         "week_start": start.isoformat(),
         "week_end": end.isoformat(),
         "inputs": inputs(con),
@@ -62,6 +56,7 @@ def build_manifest(con, start: dt.date, bureau: str, extra_figures: dict | None 
         "unrecognised_files": [f for (f,) in con.execute(
             "SELECT file FROM unrecognised_files ORDER BY file").fetchall()],
         "figures": figures,
+        "config_sha256": figures.get("config_sha256"),
         **(extra or {}),
     }
 

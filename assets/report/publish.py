@@ -11,9 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-
-def staging_dir(out: Path, week: str) -> Path:
-    return out / ".staging" / week
+from pipeline.core.outputs import staging_dir, week_dir
 
 
 def fresh_staging(out: Path, week: str) -> Path:
@@ -27,7 +25,7 @@ def fresh_staging(out: Path, week: str) -> Path:
 
 def publish(out: Path, week: str) -> Path:
     """Swap the staged folder in: old → .old, staged → OUT/<week>, then drop the old one."""
-    stage, target = staging_dir(out, week), out / week
+    stage, target = staging_dir(out, week), week_dir(out, week)
     old = out / ".staging" / f"{week}.old"
     if old.exists():
         shutil.rmtree(old)
@@ -37,21 +35,3 @@ def publish(out: Path, week: str) -> Path:
     if old.exists():
         shutil.rmtree(old)
     return target
-
-
-def failure_note(out: Path, week: str) -> Path:
-    return out / f"{week}.FAILED.txt"
-
-
-def write_failure_note(out: Path, week: str, run_id: str, lines: list[str]) -> Path:
-    """OUT/<week>.FAILED.txt: which step failed and why; the week's last good outputs stay."""
-    note = failure_note(out, week)
-    note.parent.mkdir(parents=True, exist_ok=True)
-    text = (f"{week} 的运行失败（run {run_id}）。{week}/ 中上一次成功的输出未被改动。\n"
-            "失败的步骤和原因：\n" + "\n".join(lines) + "\n")
-    note.write_text(text, encoding="utf-8")
-    return note
-
-
-def clear_failure_note(out: Path, week: str) -> None:
-    failure_note(out, week).unlink(missing_ok=True)

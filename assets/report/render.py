@@ -11,297 +11,49 @@
 It returns ``{relative file name: page count}`` (0 for workbooks).  No database access
 here: everything comes from ``data``.  Same data ⇒ same bytes: dates come from the week,
 never from the clock, and ``SOURCE_DATE_EPOCH`` is pinned to the week end while rendering.
+
+PDFs render in a ``ProcessPoolExecutor`` of forkserver processes (one per CPU, at most
+one per report; ``BANGFU_REPORT_WORKERS`` overrides, 1 = all in this process) while this
+process writes the workbooks.  A forkserver starts clean (forking this process is unsafe
+once Pango or Dagster's threads run) and imports this module once for all its workers:
+they never import Dagster, DuckDB or the workbooks.  If the pool fails, whatever it did
+not render is rendered here; bytes do not depend on which process rendered what.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime as dt
 import logging
 import multiprocessing
 import os
 import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import jinja2
-import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from assets.report import workbooks
-from assets.report.charts import trend_svg
-from assets.report.pdf import (
-    PDF_VARIANT,
-    PDF_VARIANT_LABEL,
-    TEMPLATES,
-    check_cjk_font,
-    check_harfbuzz_subset,
-    render_pdf,
+from assets.report.pdf import check_cjk_font, check_harfbuzz_subset, render_pdf
+from assets.report.view import (
+    PDF_DIR_SUBDISTRICTS,
+    environment,
+    file_names,
+    headline,
+    render_html,
+    subdistrict_file,
+    week_end_moment,
 )
 
 log = logging.getLogger(__name__)
 
-TZ = dt.timezone(dt.timedelta(hours=8))   # Asia/Shanghai, no DST
-# Rows shown in a PDF table before it points to the workbook holding them all.
-CAPS = {"targets": 50, "pairs": 50, "overdue": 50, "major": 20, "uncovered": 30,
-        "spot": 30, "quarantine": 30, "inputs": 30}
-PDF_DIR_SUBDISTRICTS = "街道"
+# Sections of ``data`` the PDFs do not use; the PDF processes never receive them (the
+# full phone numbers are among them).
+NOT_FOR_PDF = ("people", "task_units", "open_hazards", "cadre_tasks", "expert_tasks")
+# What a PDF renderer works from: set by render_all in this process, and once per
+# worker process by its initializer.
+_JOB: dict = {}
 
-
-# --- formatting -----------------------------------------------------------------------
-
-def fmt_number(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
-    return str(value)
-
-
-def clip(value, limit: int = 120) -> str:
-    """Ledger text for a PDF cell: at most ``limit`` characters, with a note when cut."""
-    if value is None:
-        return ""
-    text = " ".join(str(value).split())
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}…（共{len(text):,}字，已截断）"
-
-
-def month_day(iso: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d.month}月{d.day}日"
-
-
-def cn_date(iso: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def delta(now, prev) -> tuple[str, str]:
-    """Table text and CSS class of the change against last week."""
-    if now is None or prev is None:
-        return "—", ""
-    diff = now - prev
-    if diff == 0:
-        return "持平", ""
-    return (f"+{fmt_number(diff)}", "up") if diff > 0 else (f"−{fmt_number(-diff)}", "down")
-
-
-def versus(now, prev, unit: str) -> str:
-    """Sentence part: （较上周增加5条） / （与上周持平） / '' when not comparable."""
-    if now is None or prev is None:
-        return ""
-    diff = now - prev
-    if diff == 0:
-        return "（与上周持平）"
-    return f"（较上周{'增加' if diff > 0 else '减少'}{fmt_number(abs(diff))}{unit}）"
-
-
-def pairs(rows: list) -> list[tuple]:
-    """[a, b, c] → [(a, b), (c, None)]: two groups side by side in one table."""
-    half = (len(rows) + 1) // 2
-    left, right = rows[:half], rows[half:]
-    return [(a, right[i] if i < len(right) else None) for i, a in enumerate(left)]
-
-
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=False,
-                             keep_trailing_newline=True)
-    env.filters.update(n=fmt_number, clip=clip, pairs=pairs)
-    return env
-
-
-# --- names ----------------------------------------------------------------------------
-
-def file_names(data: dict) -> dict[str, str]:
-    week = data["week"]
-    return {
-        "district": f"{data['district']}安全生产帮扶工作周报_{week}.pdf",
-        "tasks": f"任务清单_{week}.xlsx",
-        "fix": f"待修正清单_{week}.xlsx",
-        "summary": f"汇总表_{week}.xlsx",
-    }
-
-
-def subdistrict_file(data: dict, sub: str) -> str:
-    return f"{PDF_DIR_SUBDISTRICTS}/{sub}_{data['week']}.pdf"
-
-
-def week_end_moment(data: dict) -> dt.datetime:
-    """The week's last second, Asia/Shanghai: every file's timestamp."""
-    return dt.datetime.combine(dt.date.fromisoformat(data["end"]), dt.time(23, 59, 59), TZ)
-
-
-# --- view models ----------------------------------------------------------------------
-
-# Headline figures that come from weekly_progress: label, unit, field.
-HEADLINE_PROGRESS = (
-    ("本周帮扶服务", "次", "visits_week"), ("本周解决问题", "个", "problems_solved_week"),
-    ("今年累计解决问题", "个", "problems_solved_ytd"), ("今年标准化评审", "家次", "reviews_ytd"),
-    ("其中评审通过", "家次", "reviews_passed_ytd"), ("精品企业", "家", "tier_jingpin"),
-    ("标杆企业", "家", "tier_biaogan"), ("评审达标企业", "家", "tier_dabiao"),
-    ("示范岗位", "个", "demo_posts"), ("本周新发现隐患", "条", "hazards_found_week"),
-    ("本周完成整改", "条", "hazards_fixed_week"), ("未整改隐患", "条", "hazards_open"),
-    ("其中重大隐患", "条", "hazards_major_open"), ("逾期未整改隐患", "条", "hazards_overdue"),
-)
-
-
-def headline(data: dict, scope: str | None) -> list[dict]:
-    """Headline figures of the district or a subdistrict, with last week's values."""
-    prog = {p["scope"]: p for p in data["progress"]}
-    prog_prev = {p["scope"]: p for p in data["progress_prev"]}
-    key = scope or "全区"
-    p, pp = prog.get(key, {}), prog_prev.get(key, {})
-    f, fp = data["figures"], data["figures_prev"]
-    planned = data["prev_planned"]   # last week's plans (targets, links) exist to compare
-
-    def item(label, unit, now, prev):
-        text, css = delta(now, prev)
-        return {"label": label, "unit": unit, "now": now, "prev": prev, "delta": text,
-                "delta_class": css}
-
-    def prog_item(label, unit, field, weekly=False):
-        return item(label, unit, p.get(field), pp.get(field) if (planned or not weekly) else None)
-
-    rows = [prog_item("在监管单位", "家", "supervised_units"),
-            prog_item("帮扶对象", "家", "targets", weekly=True)]
-    if scope is None:
-        subs_now = len({t["subdistrict"] for t in data["targets"]})
-        rows += [item("覆盖街道", "个", subs_now,
-                      data.get("prev_target_subdistricts") if planned else None),
-                 item("驻点区直单位", "个", f["departments"], fp["departments"]),
-                 item("帮扶工作队干部", "名", f["team_cadres"], fp["team_cadres"]),
-                 item("专家库专家", "名", f["experts"], fp["experts"]),
-                 item("包保重点企业", "家", f["key_enterprises"],
-                      fp["key_enterprises"] if planned else None)]
-    rows += [prog_item(label, unit, field) for label, unit, field in HEADLINE_PROGRESS]
-    return rows
-
-
-def _progress_rows(data: dict, scope: str | None) -> list[dict]:
-    prog = {p["scope"]: p for p in data["progress"]}
-    if scope is None:
-        rows = [{**prog[s], "label": s, "total": False} for s in data["subdistricts"] if s in prog]
-        if "全区" in prog:
-            rows.append({**prog["全区"], "label": "全区合计", "total": True})
-        return rows
-    prev = {p["scope"]: p for p in data["progress_prev"]}
-    rows = []
-    if scope in prev:
-        row = dict(prev[scope])
-        if not data["prev_planned"]:
-            row["targets"] = None
-        rows.append({**row, "label": "上周", "total": False})
-    if scope in prog:
-        rows.append({**prog[scope], "label": "本周", "total": True})
-    return rows
-
-
-def _data_quality(data: dict) -> dict:
-    q = data["quarantine"]
-    problems = []
-    for row in q["rows"]:
-        for p in row["problems"]:
-            problems.append({"ledger_title": q["titles"].get(row["ledger"], row["ledger"]),
-                             "file": row["file"], "row": row["row"], "header": p.get("header"),
-                             "value": p.get("value"), "reason": p.get("reason")})
-    inputs = data["inputs"]
-    return {
-        "files": len(inputs),
-        "rows_read": sum(i["rows_read"] or 0 for i in inputs),
-        "rows_loaded": sum(i["rows_loaded"] or 0 for i in inputs),
-        "rows_quarantined": sum(i["rows_quarantined"] or 0 for i in inputs) or q["total_rows"],
-        "rows_skipped": sum(i["rows_skipped"] or 0 for i in inputs),
-        "summary": q["summary"],
-        "problems": problems[:CAPS["quarantine"]],
-        "problems_total": len(problems),
-        "unrecognised": data["unrecognised_files"],
-    }
-
-
-def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -> dict:
-    """Everything one report's template needs, narrowed to ``scope`` (None = district)."""
-    def mine(rows):
-        return rows if scope is None else [x for x in rows if x.get("subdistrict") == scope]
-
-    prog = {p["scope"]: p for p in data["progress"]}
-    prog_prev = {p["scope"]: p for p in data["progress_prev"]}
-    p, pp = prog.get(scope or "全区", {}), prog_prev.get(scope or "全区", {})
-    f, fp = data["figures"], data["figures_prev"]
-    targets, overdue, major = mine(data["targets"]), mine(data["overdue"]), mine(data["major_open"])
-    uncovered, pairs_, spot = mine(data["uncovered"]), mine(data["pairs"]), mine(data["spot_checks"])
-    links = mine(data["links"])
-    selected: dict[str, int] = {}
-    for t in data["targets"]:
-        selected[t["selected_by"]] = selected.get(t["selected_by"], 0) + 1
-    cats = sorted((f.get("units_by_category") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-    plan_start = dt.date.fromisoformat(data["start"]) + dt.timedelta(days=7)
-    end = dt.date.fromisoformat(data["end"])
-    prev_end = end - dt.timedelta(days=7)
-    scope_name = scope or "全区"
-    title = f"{data['district']}安全生产帮扶工作周报（{scope + '，' if scope else ''}{data['year']}年第{data['week_no']}期）"
-    distribution = data["distribution"]
-    if scope:
-        dept = links[0]["dept"] if links else "驻点帮扶单位"
-        distribution = [[key, text.format(subdistrict=scope, dept=dept)]
-                        for key, text in data["subdistrict_distribution"]]
-    return {
-        "scope": scope, "scope_name": scope_name, "title": title,
-        "timestamp": week_end_moment(data).isoformat(),
-        "date_range": f"{month_day(data['start'])}—{month_day(data['end'])}",
-        "plan_range": f"{month_day(plan_start.isoformat())}—"
-                      f"{month_day((plan_start + dt.timedelta(days=6)).isoformat())}",
-        "end_cn": cn_date(data["end"]), "end_md": month_day(data["end"]),
-        "prev_end_md": month_day(prev_end.isoformat()),
-        "f": f, "p": p,
-        "vs": lambda name, unit: versus(f.get(name), fp.get(name), unit),
-        "pvs": lambda name, unit: versus(p.get(name), pp.get(name), unit),
-        "categories": "、".join(f"{k}{fmt_number(v)}家" for k, v in cats) or "（无分类数据）",
-        "covered_subdistricts": len({t["subdistrict"] for t in data["targets"]}),
-        "selected_by": "、".join(f"{k}{v}家" for k, v in sorted(selected.items())),
-        "headline": headline(data, scope),
-        "chart_svg": chart_svg,
-        "targets": targets[:CAPS["targets"]], "targets_total": len(targets),
-        "targets_visited": sum(1 for t in targets if t["visits_week"]),
-        "links": links,
-        "progress_rows": _progress_rows(data, scope),
-        "overdue": overdue[:CAPS["overdue"]], "overdue_total": len(overdue),
-        "overdue_major": sum(1 for h in overdue if h["level"] == "重大隐患"),
-        "overdue_max": max((h["days_overdue"] for h in overdue), default=0),
-        "major_open": major[:CAPS["major"]], "major_total": len(major),
-        "uncovered": uncovered[:CAPS["uncovered"]], "uncovered_total": len(uncovered),
-        "dq": _data_quality(data),
-        "pairs": pairs_[:CAPS["pairs"]], "pairs_total": len(pairs_),
-        "spot": spot[:CAPS["spot"]], "spot_total": len(spot),
-        "seed": data["spot_seed"] or next((s["seed"] for s in data["spot_checks"] if s["seed"]), None),
-        "inputs": data["inputs"][:CAPS["inputs"]], "inputs_total": len(data["inputs"]),
-        "files": files,
-        "pdf_variant": PDF_VARIANT_LABEL.get(PDF_VARIANT, PDF_VARIANT),
-        "weasyprint": weasyprint.__version__,
-        "distribution": distribution,
-    }
-
-
-PDF_SAFE_KEYS = ("week", "week_no", "year", "start", "end", "plan_for", "prev_week", "district",
-                 "bureau", "compiler", "code_version", "config_sha256")
-
-
-def pdf_context(data: dict) -> dict:
-    """The part of ``data`` a PDF template may see: no people, so no full phone numbers."""
-    return {k: data[k] for k in PDF_SAFE_KEYS}
-
-
-# --- rendering ------------------------------------------------------------------------
 
 @contextlib.contextmanager
 def pinned_source_date(moment: dt.datetime):
@@ -317,72 +69,33 @@ def pinned_source_date(moment: dt.datetime):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def render_html(env: jinja2.Environment, data: dict, scope: str | None, files: dict) -> str:
-    chart = trend_svg(data["trend"][scope or "全区"])
-    return env.get_template("report.html").render(d=pdf_context(data),
-                                                  r=view(data, scope, chart, files))
-
-
-# What a renderer (this process or the helper) works from: set by render_all here, and
-# once per helper process by its initializer.
-_JOB: dict = {}
-# Sections of ``data`` the PDFs do not use; the helper process never receives them (the
-# full phone numbers are among them).
-NOT_FOR_PDF = ("people", "task_units", "open_hazards", "cadre_tasks", "expert_tasks")
-
-
-def _init_helper(data: dict, stage: str, files: dict, moment: dt.datetime) -> None:
+def _init_worker(data: dict, stage: str, files: dict, moment: dt.datetime) -> None:
     _JOB.clear()
     _JOB.update(data=data, stage=Path(stage), files=files, moment=moment)
 
 
-# Run by a fresh helper process before anything else (as ``exec(HELPER_BOOT, namespace)``):
-# imports this module WITHOUT running ``assets/report/__init__.py`` (the Dagster asset
-# definitions, more than half of the start-up time, of no use for rendering) by
-# registering a bare package module first, then receives the data.
-HELPER_BOOT = """
-import importlib, sys, types
-if "assets.report" not in sys.modules:
-    import assets
-    package = types.ModuleType("assets.report")
-    package.__path__ = [report_dir]
-    package.__package__ = "assets.report"
-    sys.modules["assets.report"] = package
-importlib.import_module("assets.report.render")._init_helper(*args)
-"""
-
-
 def _render_one(scope: str | None, name: str) -> tuple[str, int]:
-    """One report, HTML to PDF file (in the helper process, or in this one)."""
+    """One report, HTML to PDF file (in a worker, or in this process)."""
     job = _JOB
-    started, cpu = time.perf_counter(), time.process_time()
+    started = time.perf_counter()
     if "env" not in job:
         job["env"] = environment()
         job["font_config"] = FontConfiguration()
     with pinned_source_date(job["moment"]):
         html = render_html(job["env"], job["data"], scope, job["files"])
         pages = render_pdf(html, job["stage"] / name, job["data"]["week"], name, job["font_config"])
-    log.debug("%s: %d 页，进程 %d，%.2f 秒（CPU %.2f 秒）", name, pages, os.getpid(),
-              time.perf_counter() - started, time.process_time() - cpu)
+    log.debug("%s: %d 页，进程 %d，%.2f 秒", name, pages, os.getpid(), time.perf_counter() - started)
     return name, pages
 
 
-def pdf_renderers(jobs: int) -> int:
-    """Processes rendering PDFs, this one included (1 = everything in this process).
-
-    BANGFU_REPORT_WORKERS when set; else 2 when this process may use 2 CPUs and one of
-    them is idle (1-minute load average below CPUs - 0.5): a helper on a busy machine only
-    competes for the same CPU and pays its start-up on top."""
+def pdf_processes(jobs: int) -> int:
+    """Worker processes for ``jobs`` PDFs: BANGFU_REPORT_WORKERS, else one per usable CPU;
+    1 means everything in this process."""
     setting = os.environ.get("BANGFU_REPORT_WORKERS", "").strip()
     if setting.isdigit() and int(setting) > 0:
         wanted = int(setting)
     else:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        try:
-            load = os.getloadavg()[0]
-        except (AttributeError, OSError):
-            load = 0.0
-        wanted = min(2, cpus) if load < cpus - 0.5 else 1
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if "forkserver" not in multiprocessing.get_all_start_methods():
         wanted = 1
     return max(1, min(wanted, jobs))
@@ -390,9 +103,9 @@ def pdf_renderers(jobs: int) -> int:
 
 @contextlib.contextmanager
 def _main_module_hidden():
-    """Start helpers without the caller's ``__main__``: multiprocessing would otherwise run
-    the caller's script again in the helper (harmful for a script without an
-    ``if __name__ == "__main__"`` guard); the helper needs nothing from it."""
+    """Start workers without the caller's ``__main__``: multiprocessing would otherwise run
+    the caller's script again in each worker (harmful for a script without an
+    ``if __name__ == "__main__"`` guard); the workers need nothing from it."""
     main = sys.modules.get("__main__")
     if main is None:
         yield
@@ -407,91 +120,39 @@ def _main_module_hidden():
         main.__dict__.update(saved)
 
 
-def _helper_ready() -> bool:
-    return True
-
-
-def _render_pdfs(jobs: list[tuple[str | None, str]], while_waiting) -> dict[str, int]:
-    """Render ``jobs`` here and in helper processes; call ``while_waiting`` once, first.
-
-    Helpers come from a forkserver (a fresh single-threaded process): forking this process
-    itself is not safe once it has used Pango, or while Dagster's threads run (workers
-    forked from it crashed in WeasyPrint's garbage collection).  A helper needs about a
-    second to start, so nothing is queued for it in advance: once it is up, a feeder thread
-    hands it one job at a time from the front of the list (the district first), while this
-    process takes jobs from the back.  A job whose helper fails goes back to the list and
-    is rendered here; bytes do not depend on which process rendered what.
-    """
-    queue = collections.deque(jobs)
+def _render_pdfs(jobs: list[tuple[str | None, str]], meanwhile) -> dict[str, int]:
+    """Render ``jobs`` in worker processes while ``meanwhile()`` runs here."""
     results: dict[str, int] = {}
-    cond = threading.Condition()
-    feeders: list[threading.Thread] = []
-    pool = None
-    helpers = pdf_renderers(len(jobs)) - 1
-    if helpers:
+    pool, futures, failed = None, [], None
+    if pdf_processes(len(jobs)) > 1:
         context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
         pdf_data = {k: v for k, v in _JOB["data"].items() if k not in NOT_FOR_PDF}
-        boot = {"report_dir": str(Path(__file__).resolve().parent),
-                "args": (pdf_data, str(_JOB["stage"]), _JOB["files"], _JOB["moment"])}
         try:
-            pool = ProcessPoolExecutor(helpers, mp_context=context, initializer=exec,
-                                       initargs=(HELPER_BOOT, boot))
-            with _main_module_hidden():     # helpers start at their first submit
-                ready = [pool.submit(_helper_ready) for _ in range(helpers)]
-        except (BrokenProcessPool, OSError, RuntimeError) as exc:
-            log.warning("PDF 渲染辅助进程无法启动（%s），全部在本进程渲染 / PDF helpers unavailable: %s",
-                        type(exc).__name__, exc)
-            ready = []
-
-        def feed(started):
-            try:
-                started.result()
-            except Exception:   # noqa: BLE001 - the helper never came up: we render everything
-                return
-            while True:
-                with cond:
-                    if not queue:
-                        return
-                    job = queue.popleft()
-                try:
-                    name, pages = pool.submit(_render_one, *job).result()
-                except Exception as exc:  # noqa: BLE001 - give the job back; render it here
-                    log.warning("PDF 渲染辅助进程失败（%s），%s 改在本进程渲染 / PDF helper failed",
-                                type(exc).__name__, job[1])
-                    with cond:
-                        queue.appendleft(job)
-                        cond.notify_all()
-                    return
-                with cond:
-                    results[name] = pages
-                    cond.notify_all()
-
-        for started in ready:
-            feeders.append(threading.Thread(target=feed, args=(started,), daemon=True,
-                                            name="bangfu-pdf-feeder"))
-            feeders[-1].start()
+            pool = ProcessPoolExecutor(pdf_processes(len(jobs)), mp_context=context,
+                                       initializer=_init_worker,
+                                       initargs=(pdf_data, str(_JOB["stage"]), _JOB["files"],
+                                                 _JOB["moment"]))
+            with _main_module_hidden():         # the workers start at the first submit
+                futures = [pool.submit(_render_one, *job) for job in jobs]
+        except Exception as exc:  # noqa: BLE001 - no workers: everything is rendered here
+            failed = exc
     try:
-        while_waiting()
-        while True:
-            with cond:
-                if queue:
-                    job = queue.pop()
-                elif len(results) == len(jobs):
-                    break
-                elif not any(f.is_alive() for f in feeders):
-                    break                   # a helper vanished with a job: rendered below
-                else:
-                    cond.wait(timeout=1)    # a helper holds a job: it finishes or gives it back
-                    continue
-            name, pages = _render_one(*job)
-            with cond:
+        meanwhile()
+        for future in as_completed(futures):
+            try:
+                name, pages = future.result()
                 results[name] = pages
+            except Exception as exc:  # noqa: BLE001 - rendered again here below
+                failed = failed or exc
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-    missing = [job for job in jobs if job[1] not in results]
-    for job in missing:                     # only if a helper vanished with a job
-        results[job[1]] = _render_one(*job)[1]
+            pool.shutdown(wait=True, cancel_futures=True)
+    if failed is not None:
+        log.warning("PDF 渲染进程失败（%s: %s），其余 PDF 改在本进程渲染", type(failed).__name__, failed)
+    for job in jobs:
+        if job[1] not in results:
+            results[job[1]] = _render_one(*job)[1]
     return results
 
 
@@ -510,6 +171,7 @@ def render_all(data: dict, stage: Path) -> dict[str, int]:
     jobs = [(None, files["district"])] + [(s, subdistrict_file(data, s)) for s in data["subdistricts"]]
 
     def write_workbooks():
+        from assets.report import workbooks
         workbooks.tasks_workbook(data, stage / files["tasks"], when)
         workbooks.fix_workbook(data, stage / files["fix"], when)
         workbooks.summary_workbook(data, headline(data, None), stage / files["summary"], when)

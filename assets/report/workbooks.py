@@ -1,6 +1,6 @@
 """The week's workbooks (工作簿): task lists, the fix list, the summary table.
 
-All saved through ``pipeline.xlsx.save_workbook`` (same content ⇒ same bytes).  Ledger
+All saved through ``pipeline.core.xlsx.save_workbook`` (same content ⇒ same bytes).  Ledger
 text is written as text: control characters Excel rejects are dropped, a leading ``=``
 never becomes a formula, and sheet names are cleaned, cut to 31 characters and made
 unique.  Only the task list carries full phone numbers: it goes to the assignees.
@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.xlsx import save_workbook
+from pipeline.core.xlsx import save_workbook
 
 MAX_CELL = 32_000            # Excel holds 32,767 characters in a cell
 MAX_ROWS = 1_000_000         # Excel sheets end at 1,048,576 rows

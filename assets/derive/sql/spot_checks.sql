@@ -12,7 +12,7 @@ WITH drawn_before AS (
     SELECT r.unit_id, r.subdistrict, r.name, md5(getvariable('seed') || '|' || r.unit_id) AS draw
     FROM unit_risk r
     LEFT JOIN drawn_before d USING (unit_id)
-    WHERE r.status <> '注销'
+    WHERE r.week = getvariable('week') AND supervised(r.status)
       AND r.unit_id NOT IN (SELECT unit_id FROM priority_targets WHERE week = getvariable('week'))
       AND (r.days_since_seen IS NULL OR r.days_since_seen > getvariable('recent_days'))
       AND coalesce(d.times, 0) < getvariable('max_per_year')

@@ -1,5 +1,6 @@
 -- 周进展 (weekly_progress): per subdistrict and for the district (全区), for the week and
--- the year to date, as of week_end: events dated after it do not count. Kept per week.
+-- the year to date, as of week_end: events dated after it do not count. Kept per week; run
+-- again with the variables of last week, it gives last_week_progress.
 -- Each source is summed with GROUPING SETS ((subdistrict), ()): the () row is 全区.
 WITH u AS (
     SELECT unit_id, subdistrict FROM units
@@ -11,10 +12,10 @@ WITH u AS (
             AS hazards_fixed_week,
         count(*) FILTER (fixed_on BETWEEN getvariable('year_start') AND getvariable('week_end'))
             AS hazards_fixed_ytd,
-        count(*) FILTER (fixed_on IS NULL OR fixed_on > getvariable('week_end')) AS hazards_open,
-        count(*) FILTER ((fixed_on IS NULL OR fixed_on > getvariable('week_end'))
-                         AND due_on < getvariable('week_end')) AS hazards_overdue,
-        count(*) FILTER ((fixed_on IS NULL OR fixed_on > getvariable('week_end'))
+        count(*) FILTER (open_at(found_on, fixed_on, getvariable('week_end'))) AS hazards_open,
+        count(*) FILTER (overdue_at(found_on, fixed_on, due_on, getvariable('week_end')))
+            AS hazards_overdue,
+        count(*) FILTER (open_at(found_on, fixed_on, getvariable('week_end'))
                          AND level = '重大隐患') AS hazards_major_open
     FROM hazards h JOIN u USING (unit_id)
     WHERE found_on <= getvariable('week_end')
@@ -49,7 +50,7 @@ WITH u AS (
         count(*) FILTER (tier = '标杆') AS tier_biaogan,
         count(*) FILTER (tier = '评审达标') AS tier_dabiao,
         coalesce(sum(demo_posts), 0) AS demo_posts
-    FROM units WHERE status <> '注销'
+    FROM units WHERE supervised(status)
     GROUP BY GROUPING SETS ((subdistrict), ())
 ), targets_by AS (
     SELECT coalesce(t.subdistrict, '全区') AS scope,
@@ -65,7 +66,7 @@ WITH u AS (
     WHERE p.plan_for = getvariable('week')
     GROUP BY GROUPING SETS ((u.subdistrict), ())
 )
-SELECT getvariable('week') AS week, scope, coalesce(COLUMNS(* EXCLUDE (scope)), 0)
+SELECT scope, coalesce(COLUMNS(* EXCLUDE (scope)), 0)
 FROM units_by
 LEFT JOIN hazards_by USING (scope)
 LEFT JOIN visits_by USING (scope)

@@ -1,10 +1,11 @@
-"""Headline figures (汇总数字) of the manifest, each one sentence and one SQL query.
+"""Headline figures (汇总数字), each one sentence and one SQL query.
 
-Queries read the clean ledgers and the derived tables with four variables set:
-``week`` (2023-W32), ``week_end`` (Sunday of the reported week), ``year_start``
-(1 January of its year) and ``bureau``.
-Events count only when dated on or before ``week_end``; unit attributes are taken
-as the current ledgers state them.  ``docs/figures.md`` is written from this list.
+Queries read the clean ledgers and the derived tables with the week's variables set
+(``week``, ``week_end``, ``year_start``; see ``pipeline.core.warehouse.set_week``) and
+``bureau``.  Events count only when dated on or before ``week_end``; unit attributes are
+taken as the current ledgers state them.  Derive stores them per week in
+``weekly_figures`` (this week's, and last week's as of its end); the manifest and the
+reports read them from there.  ``docs/figures.md`` is written from this list.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-OPEN_HAZARD = ("found_on <= getvariable('week_end') "
-               "AND (fixed_on IS NULL OR fixed_on > getvariable('week_end'))")
-SUPERVISED = "status <> '注销'"
+OPEN_HAZARD = "open_at(found_on, fixed_on, getvariable('week_end'))"
+SUPERVISED = "supervised(status)"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("hazards_major_open", "截至周末未整改的重大隐患数。",
            f"SELECT count(*) FROM hazards WHERE {OPEN_HAZARD} AND level = '重大隐患'"),
     Figure("hazards_overdue", "截至周末已过整改期限仍未整改的隐患数（整改期限早于周末）。",
-           f"SELECT count(*) FROM hazards WHERE {OPEN_HAZARD} AND due_on < getvariable('week_end')"),
+           "SELECT count(*) FROM hazards WHERE overdue_at(found_on, fixed_on, due_on, getvariable('week_end'))"),
     Figure("problems_solved_ytd", "本年1月1日至周末帮扶服务记录中解决问题数之和。",
            "SELECT coalesce(sum(problems_solved), 0) FROM visits WHERE visited_on BETWEEN "
            "getvariable('year_start') AND getvariable('week_end')"),
@@ -97,8 +97,10 @@ def compute_figures(con) -> dict:
 
 def figures_markdown() -> str:
     lines = ["# 汇总数字（manifest figures）", "",
-             "由 `assets/report/figures.py` 生成（`bangfu docs`），勿手改。"
-             "变量：`week` 为所报周（如 2023-W32），`week_end` 为所报周的周日，`year_start` 为该年1月1日，`bureau` 为配置中的本局名称。",
+             "由 `assets/derive/figures.py` 生成（`bangfu docs`），勿手改。"
+             "变量：`week` 为所报周（如 2023-W32），`week_end` 为所报周的周日，`year_start` 为该年1月1日，`bureau` 为配置中的本局名称。"
+             "`supervised(status)`、`open_at(…)`、`overdue_at(…)` 是共用判定（`pipeline/core/sql/macros.sql`）："
+             "在监管即状态不是“注销”；未整改即发现日期不晚于该日且整改完成日期为空或晚于该日；逾期即未整改且整改期限早于该日。",
              "事件（隐患发现与整改、服务、评审）只计周末及以前的；单位属性（状态、等级、创建类别、示范岗位）按现有台账。", ""]
     for fig in FIGURES:
         lines += [f"## `{fig.name}`", "", fig.meaning, "", "```sql", fig.sql, "```", ""]

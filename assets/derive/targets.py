@@ -1,7 +1,8 @@
 """Who to help (帮扶谁): priority targets and key enterprises, from the risk scores.
 
-Pure functions over small frames: the SQL hands over the candidates (the best unit of
-each subdistrict, the best 工贸 units and the best units overall), these pick.
+The SQL (``sql/target_candidates.sql``, ``sql/key_candidates.sql``) hands over the
+candidates (the best unit of each subdistrict, the best 工贸 units and the best units
+overall); pure functions over those small frames pick.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import math
 
 import pandas as pd
 
+from assets.derive.assign import main_risk
+from assets.derive.sqlfiles import sql
+from pipeline.core.config import BangfuConfig
+from pipeline.core.ledgers import MAJOR_ACCIDENT_FLAGS
+
 GONGMAO = "工贸企业"
-MAJOR_ACCIDENT = ("粉尘涉爆", "涉氨制冷", "有限空间作业", "金属冶炼")
 FEATURE_TEXT = {"危险化学品使用": "使用危险化学品", "人员密集": "人员密集场所",
                 "自建厂房": "自建厂房", "临山临水": "临山临水"}
 
@@ -66,7 +71,7 @@ def reasons(row, limit: int) -> str:
     """The unit's largest score components as a short Chinese sentence."""
     flags = list(row.risk_flags) if row.risk_flags is not None else []
     parts: list[tuple[float, str]] = []
-    major = [f for f in flags if f in MAJOR_ACCIDENT]
+    major = [f for f in flags if f in MAJOR_ACCIDENT_FLAGS]
     if row.c_major_accident > 0:
         parts.append((row.c_major_accident, "、".join(major)))
     for column, flag in (("c_hazchem", "危险化学品使用"), ("c_crowd", "人员密集"),
@@ -97,3 +102,25 @@ def hazard_text(row) -> str:
     if overdue:
         text += f"，{overdue}项逾期（最长{int(row.max_days_overdue)}天）"
     return text
+
+
+def priority_targets(con, cfg: BangfuConfig) -> pd.DataFrame:
+    """帮扶对象 of the week, with how each was selected, its main risk and its reasons."""
+    candidates = con.execute(sql("target_candidates"), {"n": cfg.targets.count}).df()
+    chosen = select_targets(candidates, cfg.targets.count, cfg.targets.gongmao_share,
+                            cfg.targets.cover_every_subdistrict)
+    chosen["reasons"] = [reasons(row, cfg.targets.reasons) for row in chosen.itertuples()]
+    chosen["main_risk"] = [main_risk(r.risk_flags, r.category, cfg.scoring.flags,
+                                     cfg.assignment.expert_domains) for r in chosen.itertuples()]
+    return chosen[["rank", "unit_id", "name", "category", "subdistrict", "score", "selected_by",
+                   "main_risk", "reasons"]]
+
+
+def key_enterprises(con, cfg: BangfuConfig, targets: pd.DataFrame) -> pd.DataFrame:
+    """包保重点企业: as many 工贸 enterprises as the bureau has cadres (or the configured count)."""
+    k = cfg.key_enterprises.count or con.execute(
+        "SELECT count(*) FROM cadres WHERE dept = ?", [cfg.bureau]).fetchone()[0]
+    gongmao = con.execute(sql("key_candidates"), {"k": k, "targets": list(targets.unit_id)}).df()
+    keys = select_key_enterprises(gongmao, targets, k)
+    keys["is_target"] = keys.unit_id.isin(targets.unit_id)
+    return keys[["rank", "unit_id", "name", "subdistrict", "score", "is_target"]]

@@ -1,11 +1,6 @@
 -- 风险评分 (unit_risk): one row per unit, its score and each component, as of week_end.
 -- Variables: week_end; flag_weights (MAP flag -> points), grade_weights (MAP grade -> points)
--- and the scalar weights of the scoring configuration.
-CREATE OR REPLACE TEMP MACRO flag_points(flags, wanted) AS coalesce(list_sum(list_transform(
-    list_filter(flags, lambda f: list_contains(wanted, f)),
-    lambda f: getvariable('flag_weights')[f]))::DOUBLE, 0);
-
-CREATE OR REPLACE TABLE unit_risk AS
+-- and the scalar weights of the scoring configuration; flag_points() from scoring.sql.
 WITH open_hazards AS (
     SELECT unit_id,
         count(*) FILTER (level = '一般隐患') AS open_general,
@@ -14,8 +9,7 @@ WITH open_hazards AS (
         count(*) FILTER (level = '重大隐患' AND due_on < getvariable('week_end')) AS overdue_major,
         max(getvariable('week_end') - due_on) FILTER (due_on < getvariable('week_end')) AS max_days_overdue
     FROM hazards
-    WHERE found_on <= getvariable('week_end')
-      AND (fixed_on IS NULL OR fixed_on > getvariable('week_end'))
+    WHERE open_at(found_on, fixed_on, getvariable('week_end'))
     GROUP BY unit_id
 ), last_visit AS (
     SELECT unit_id, max(visited_on) AS visited_on FROM visits
@@ -35,7 +29,7 @@ WITH open_hazards AS (
 ), scored AS (
     SELECT *,
         getvariable('week_end') - last_seen AS days_since_seen,
-        flag_points(risk_flags, ['粉尘涉爆', '涉氨制冷', '有限空间作业', '金属冶炼']) AS c_major_accident,
+        flag_points(risk_flags, major_accident_flags()) AS c_major_accident,
         flag_points(risk_flags, ['危险化学品使用']) AS c_hazchem,
         flag_points(risk_flags, ['人员密集']) AS c_crowd,
         flag_points(risk_flags, ['自建厂房']) AS c_self_built,
@@ -54,4 +48,4 @@ WITH open_hazards AS (
 )
 SELECT *, round(c_major_accident + c_hazchem + c_crowd + c_self_built + c_hills_water + c_hazards
                 + c_accidents + c_grade + c_inspection + c_size, 2) AS score
-FROM scored;
+FROM scored

@@ -1,9 +1,10 @@
-"""The project's configuration (``pipeline/bangfu.yaml``), validated on load.
+"""The project's configuration (配置, ``pipeline/bangfu.yaml``), validated on load.
 
-The same classes are the Dagster run config of the ``derive`` step, with the file's
-values as defaults, so the launchpad shows them and validates any override.  Unknown
-keys and impossible values are errors that name the key.  The effective
-configuration is hashed as canonical JSON (``config_sha256``).
+``BangfuConfig`` is both the validated file and the Dagster run config of the ``derive``
+step: the weekly job offers the file's values as its default run config, so the
+launchpad shows them and validates any override.  Unknown keys and impossible values are
+errors that name the key.  The effective configuration is hashed as canonical JSON
+(``config_sha256``).  Nothing is read at import time: ``load_config()`` reads the file.
 """
 
 import hashlib
@@ -15,9 +16,10 @@ import yaml
 from dagster import Config
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from pipeline.ledgers import CATEGORIES, EXPERT_DOMAINS, RISK_FLAGS, SUBDISTRICTS
+from pipeline.core.errors import BangfuError
+from pipeline.core.ledgers import CATEGORIES, EXPERT_DOMAINS, RISK_FLAGS, SUBDISTRICTS
 
-CONFIG_FILE = Path(__file__).with_name("bangfu.yaml")
+CONFIG_FILE = Path(__file__).resolve().parents[1] / "bangfu.yaml"
 GRADES = ("一级", "二级", "三级", "小微达标", "未达标", "无")
 
 
@@ -143,33 +145,49 @@ class Report(Strict):
 
 
 class BangfuConfig(Strict):
-    version: int = Field(ge=1)
-    district: str
-    bureau: str
-    scoring: Scoring
-    targets: Targets
-    key_enterprises: KeyEnterprises
-    links: Links
-    assignment: Assignment
-    spot_checks: SpotChecks
-    report: Report
+    """The whole configuration: the file (every section given), and the run config of the
+    ``derive`` step (a section left empty is taken from the file; a section given replaces
+    the file's section for that run)."""
+    version: int | None = Field(default=None, ge=1)
+    district: str | None = None
+    bureau: str | None = None
+    scoring: Scoring | None = None
+    targets: Targets | None = None
+    key_enterprises: KeyEnterprises | None = None
+    links: Links | None = None
+    assignment: Assignment | None = None
+    spot_checks: SpotChecks | None = None
+    report: Report | None = None
+
+    def over(self, base: "BangfuConfig") -> "BangfuConfig":
+        """This run's sections over ``base`` (the file): the effective configuration."""
+        return base.model_copy(update={k: v for k, v in self if v is not None})
 
 
-class ConfigError(ValueError):
-    pass
+class ConfigError(BangfuError, ValueError):
+    """The configuration file or a run's override is invalid (one line per problem)."""
 
 
 def load_config(path: Path = CONFIG_FILE) -> BangfuConfig:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """The configuration file, validated (read each time: an operator may have edited it)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"配置文件 {path} 无法读取：{exc}") from exc
     return validate_config(data, path.name)
 
 
 def validate_config(data: dict, source: str = "run config") -> BangfuConfig:
+    """A complete configuration: every section present and valid."""
     try:
-        return BangfuConfig.model_validate(data)
+        config = BangfuConfig.model_validate(data)
     except ValidationError as exc:
         lines = [f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError("配置有误：\n" + "\n".join(lines)) from exc
+        raise ConfigError(["配置有误："] + lines) from exc
+    missing = [name for name, value in config if value is None]
+    if missing:
+        raise ConfigError(["配置有误：", f"{source}: 缺少配置项：{'、'.join(missing)}"])
+    return config
 
 
 def config_json(config: BangfuConfig) -> str:
@@ -181,5 +199,3 @@ def config_json(config: BangfuConfig) -> str:
 def config_sha256(config: BangfuConfig) -> str:
     return hashlib.sha256(config_json(config).encode("utf-8")).hexdigest()
 
-
-DEFAULT_CONFIG = load_config()

@@ -21,6 +21,9 @@ RISK_FLAGS = (
     "粉尘涉爆", "涉氨制冷", "有限空间作业", "金属冶炼",
     "危险化学品使用", "自建厂房", "临山临水", "人员密集",
 )
+# The risk features of MEM Order No.10's major-accident categories (重大事故风险特征); the
+# SQL macro major_accident_flags() reads this list.
+MAJOR_ACCIDENT_FLAGS = RISK_FLAGS[:4]
 EXPERT_DOMAINS = ("工贸", "危险化学品（烟花爆竹）", "建筑工程", "防汛抗旱", "消防安全")
 EXPERT_DOMAIN_ALIASES = {"危险化学品（烟花爆竹）": ("危险化学品", "危化品", "烟花爆竹", "危险化学品(烟花爆竹)")}
 

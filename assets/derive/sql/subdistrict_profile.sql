@@ -1,32 +1,7 @@
--- 街道画像 (subdistrict_profile): 地域特点、产业结构、薄弱环节 of each subdistrict, as of week_end.
--- subdistrict_features: for every category and risk feature, the number of supervised units
--- with it in the subdistrict, its share there and its location quotient (share there divided
--- by its share in the whole district): departments are matched to subdistricts on these.
-CREATE OR REPLACE TABLE subdistrict_features AS
+-- 街道画像 (subdistrict_profile): 地域特点、产业结构、薄弱环节 of each subdistrict, as of
+-- week_end, from the supervised units, the week's unit_risk and subdistrict_features.
 WITH supervised AS (
-    SELECT unit_id, subdistrict, category, coalesce(risk_flags, []) AS risk_flags
-    FROM units WHERE status <> '注销'
-), features AS (
-    SELECT subdistrict, category AS feature FROM supervised
-    UNION ALL
-    SELECT subdistrict, unnest(risk_flags) FROM supervised
-), counts AS (
-    SELECT subdistrict, feature, count(*) AS n FROM features GROUP BY ALL
-), sizes AS (
-    SELECT subdistrict, count(*) AS units FROM supervised GROUP BY ALL
-), totals AS (
-    SELECT feature, sum(n) AS n_all FROM counts GROUP BY ALL
-)
-SELECT s.subdistrict, t.feature, coalesce(c.n, 0) AS n, s.units,
-    coalesce(c.n, 0) / s.units AS share,
-    (coalesce(c.n, 0) / s.units) / (t.n_all / (SELECT count(*) FROM supervised)) AS lq
-FROM sizes s CROSS JOIN totals t
-LEFT JOIN counts c ON c.subdistrict = s.subdistrict AND c.feature = t.feature
-ORDER BY s.subdistrict, t.feature;
-
-CREATE OR REPLACE TABLE subdistrict_profile AS
-WITH supervised AS (
-    SELECT * FROM units WHERE status <> '注销'
+    SELECT * FROM units WHERE supervised(status)
 ), industries AS (
     SELECT subdistrict, string_agg(industry || '（' || n || '）', '、' ORDER BY n DESC, industry)
         FILTER (rank <= 3) AS top_industries
@@ -39,7 +14,8 @@ WITH supervised AS (
         sum(open_general + open_major) AS hazards_open,
         sum(open_major) AS hazards_major_open,
         sum(overdue_general + overdue_major) AS hazards_overdue
-    FROM unit_risk WHERE status <> '注销' GROUP BY subdistrict
+    FROM unit_risk WHERE week = getvariable('week') AND supervised(status)
+    GROUP BY subdistrict
 ), visited AS (
     SELECT u.subdistrict, count(*) AS visits_ytd FROM visits v JOIN units u USING (unit_id)
     WHERE v.visited_on BETWEEN getvariable('year_start') AND getvariable('week_end')
@@ -50,7 +26,7 @@ WITH supervised AS (
             FILTER (list_contains(getvariable('categories'), feature)))) AS units_by_category,
         to_json(map_from_entries(list((feature, n) ORDER BY feature)
             FILTER (NOT list_contains(getvariable('categories'), feature)))) AS units_by_feature
-    FROM subdistrict_features GROUP BY subdistrict
+    FROM subdistrict_features WHERE week = getvariable('week') GROUP BY subdistrict
 )
 SELECT s.subdistrict,
     count(*) AS units,
@@ -70,4 +46,4 @@ LEFT JOIN industries i USING (subdistrict)
 LEFT JOIN risk r USING (subdistrict)
 LEFT JOIN visited v USING (subdistrict)
 GROUP BY s.subdistrict
-ORDER BY s.subdistrict;
+ORDER BY s.subdistrict

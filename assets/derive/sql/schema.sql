@@ -1,6 +1,9 @@
--- Derived tables kept per week (派生表). `week` is the reported week (2023-W32); plans made
--- in that week for the next carry `plan_for` (2023-W33). A rerun of a week deletes that
--- week's slice and inserts it again, so reruns are idempotent.
+-- Derived tables kept per week (派生表) that are written from Python frames. `week` is the
+-- reported week (2023-W32); plans made in that week for the next carry `plan_for`
+-- (2023-W33). A rerun of a week deletes that week's slice and inserts it again, so reruns
+-- are idempotent. Tables written from a query (unit_risk, subdistrict_features,
+-- subdistrict_profile, weekly_progress, last_week_progress, hazard_trend) take the query's
+-- columns, with `week` first (build.write_query).
 CREATE TABLE IF NOT EXISTS priority_targets (week VARCHAR, rank INTEGER, unit_id VARCHAR,
     name VARCHAR, category VARCHAR, subdistrict VARCHAR, score DOUBLE, selected_by VARCHAR,
     main_risk VARCHAR, reasons VARCHAR);
@@ -23,13 +26,5 @@ CREATE TABLE IF NOT EXISTS spot_checks (week VARCHAR, plan_for VARCHAR, pick INT
     seed VARCHAR);
 CREATE TABLE IF NOT EXISTS run_settings (week VARCHAR, config_json VARCHAR, config_sha256 VARCHAR,
     spot_seed VARCHAR);
-CREATE TABLE IF NOT EXISTS weekly_progress (week VARCHAR, scope VARCHAR,
-    supervised_units BIGINT, tier_jingpin BIGINT, tier_biaogan BIGINT, tier_dabiao BIGINT,
-    demo_posts BIGINT, hazards_found_week BIGINT, hazards_found_ytd BIGINT,
-    hazards_fixed_week BIGINT, hazards_fixed_ytd BIGINT, hazards_open BIGINT,
-    hazards_overdue BIGINT, hazards_major_open BIGINT, visits_week BIGINT, visits_ytd BIGINT,
-    inspections_week BIGINT, expert_visits_week BIGINT, trainings_week BIGINT,
-    observations_week BIGINT, problems_found_week BIGINT, problems_solved_week BIGINT,
-    problems_found_ytd BIGINT, problems_solved_ytd BIGINT, reviews_week BIGINT,
-    reviews_ytd BIGINT, reviews_passed_ytd BIGINT, targets BIGINT, targets_visited_week BIGINT,
-    targets_planned_week BIGINT);
+-- 汇总数字: this week's (as_of = week) and last week's as of its end (as_of = last week).
+CREATE TABLE IF NOT EXISTS weekly_figures (week VARCHAR, as_of VARCHAR, figures VARCHAR);

@@ -1,0 +1,3 @@
+SELECT ledger, file, row, list({'header': coalesce(header, column_name), 'value': value,
+    'code': code, 'reason': reason} ORDER BY column_name, code) AS problems
+FROM quarantine GROUP BY ledger, file, row

@@ -1,0 +1,1 @@
+SELECT ledger, file, row, raw FROM quarantine_rows ORDER BY ledger, file, row

@@ -1,0 +1,1 @@
+SELECT file FROM unrecognised_files ORDER BY file

@@ -1,0 +1,16 @@
+-- Shared predicates (共用判定), installed on every warehouse connection (TEMP macros).
+-- One home for each rule: ingest checks, derive and the reports all use these.
+
+-- 在监管: a unit the bureau supervises (any state but 注销).
+CREATE OR REPLACE TEMP MACRO supervised(status) AS status <> '注销';
+
+-- 未整改 at `day`: found on or before it and not fixed by then.
+CREATE OR REPLACE TEMP MACRO open_at(found_on, fixed_on, day) AS
+    found_on <= day AND (fixed_on IS NULL OR fixed_on > day);
+
+-- 逾期 at `day`: open then, with its deadline before that day.
+CREATE OR REPLACE TEMP MACRO overdue_at(found_on, fixed_on, due_on, day) AS
+    open_at(found_on, fixed_on, day) AND due_on < day;
+
+-- The risk features of the major-accident categories (the ledger contract's list).
+CREATE OR REPLACE TEMP MACRO major_accident_flags() AS getvariable('major_accident_flags');
