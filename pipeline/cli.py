@@ -81,7 +81,7 @@ def quiet_dagster() -> None:
 
 
 def cmd_demo(args) -> int:
-    from pipeline.demo_data import generate
+    from demo import generate
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from assets.ingest.load import ingest_folder  # noqa: E402
+from pipeline.core.warehouse import install_macros  # noqa: E402
 
 RUN_DATE = dt.date(2023, 8, 20)
 PROJECT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,7 @@ def ingest(tmp_path):
     """Ingest a raw folder into a fresh warehouse; returns the open connection."""
     def _ingest(raw: Path, run_date: dt.date = RUN_DATE):
         con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+        install_macros(con)
         ingest_folder(con, raw, run_date)
         return con
     return _ingest

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+from demo import generate
 from pipeline.core.ledgers import (
     CADRES,
     CATEGORIES,
@@ -35,7 +36,6 @@ from pipeline.core.ledgers import (
 )
 from pipeline.core.uscc import ALPHABET, is_valid_uscc, make_uscc, org_code_check_char, uscc_check_char
 from pipeline.core.xlsx import save_workbook
-from pipeline.demo_data import generate
 
 START, AS_OF = date(2023, 1, 2), date(2023, 8, 13)
 MIXED_FILES = {

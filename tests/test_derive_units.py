@@ -6,12 +6,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from assets.derive.select import select_key_enterprises, select_targets
 from factory import base_rows, write_ledgers
 
-from assets.derive.assign import assign_experts, in_conflict, link_departments, solve_expert_milp, spread
-from assets.derive.build import build_week, set_variables, spot_seed, sql
-from pipeline.core.config import DEFAULT_CONFIG, ConfigError, load_config, validate_config
+from assets.derive.assign import assign_experts, in_conflict, solve_expert_milp, spread
+from assets.derive.build import build_week, set_variables
+from assets.derive.draw import spot_seed
+from assets.derive.links import link_departments
+from assets.derive.sqlfiles import sql
+from assets.derive.targets import select_key_enterprises, select_targets
+from pipeline.core.config import BangfuConfig, ConfigError, load_config, validate_config
+from pipeline.core.warehouse import install_macros
+
+CONFIG = load_config()
 
 WEEK = dt.date(2023, 8, 7)
 
@@ -21,16 +27,16 @@ WEEK = dt.date(2023, 8, 7)
 @pytest.fixture
 def scored(tmp_path, ingest):
     """Score a single unit under changes; returns its row from unit_risk."""
-    def _score(change: dict | None = None, hazards: list[dict] | None = None, cfg=DEFAULT_CONFIG):
+    def _score(change: dict | None = None, hazards: list[dict] | None = None, cfg=CONFIG):
         rows = base_rows()
         rows["units"][0].update(change or {})
         rows["visits"] = []  # the last inspection is the ledger's date alone
         if hazards is not None:
             rows["hazards"] = hazards
         con = ingest(write_ledgers(tmp_path / f"raw{len(list(tmp_path.iterdir()))}", rows))
+        con.execute(sql("scoring"))
         set_variables(con, WEEK, cfg)
-        con.execute(sql("unit_risk"))
-        return con.execute("SELECT * FROM unit_risk WHERE unit_id = 'FZ000001'").df().iloc[0]
+        return con.execute(f"SELECT * FROM ({sql('unit_risk')}) WHERE unit_id = 'FZ000001'").df().iloc[0]
     return _score
 
 
@@ -66,10 +72,10 @@ def test_hazards_weigh_major_most_and_overdue_more(scored):
 
 
 def test_weights_come_from_the_configuration(scored):
-    cfg = DEFAULT_CONFIG.model_copy(update={"scoring": DEFAULT_CONFIG.scoring.model_copy(
+    cfg = CONFIG.model_copy(update={"scoring": CONFIG.scoring.model_copy(
         update={"accident": 100.0})})
     assert scored({"近三年事故起数": "1"}, cfg=cfg).c_accidents == 100
-    assert scored({"近三年事故起数": "1"}).c_accidents == DEFAULT_CONFIG.scoring.accident
+    assert scored({"近三年事故起数": "1"}).c_accidents == CONFIG.scoring.accident
 
 
 def test_events_after_the_week_do_not_count(scored):
@@ -80,7 +86,7 @@ def test_events_after_the_week_do_not_count(scored):
 # ----------------------------------------------------------------------------- config
 
 def test_configuration_rejects_unknown_keys_and_impossible_values(tmp_path):
-    data = DEFAULT_CONFIG.model_dump(mode="json")
+    data = CONFIG.model_dump(mode="json")
     with pytest.raises(ConfigError, match="zzz"):
         validate_config({**data, "zzz": 1})
     with pytest.raises(ConfigError, match="scoring.hazard_major"):
@@ -96,14 +102,26 @@ def test_configuration_rejects_unknown_keys_and_impossible_values(tmp_path):
         validate_config({**data, "report": {**report, "subdistrict_distribution": {"发": "{town}办事处"}}})
     with pytest.raises(ConfigError, match="report.distribution.*送"):
         validate_config({**data, "report": {**report, "distribution": {"送": "  "}}})
-    assert load_config() == DEFAULT_CONFIG
+    assert load_config() == CONFIG
 
 
 def test_the_launchpad_offers_every_section_of_the_configuration():
-    from assets.derive import DeriveConfig
-    from pipeline.core.config import BangfuConfig
-    assert set(DeriveConfig.model_fields) == set(BangfuConfig.model_fields) - {"version"}
-    assert DeriveConfig().effective() == DEFAULT_CONFIG
+    """The derive step's run config is the configuration class itself: every section can be
+    overridden for one run, an empty run config is the file, and a section given replaces
+    only that section."""
+    from assets.derive.assets import derive
+    assert set(derive.op.config_schema.config_type.fields) == set(BangfuConfig.model_fields)
+    assert BangfuConfig().over(CONFIG) == CONFIG
+    targets = CONFIG.targets.model_copy(update={"count": 35})
+    changed = BangfuConfig(targets=targets).over(CONFIG)
+    assert changed.targets.count == 35 and changed.model_copy(update={"targets": CONFIG.targets}) == CONFIG
+
+
+def test_a_configuration_file_without_a_section_is_refused(tmp_path):
+    data = CONFIG.model_dump(mode="json")
+    del data["links"]
+    with pytest.raises(ConfigError, match="links"):
+        validate_config(data)
 
 
 # ----------------------------------------------------------------------------- targets
@@ -217,7 +235,7 @@ def test_spot_check_seed_depends_on_district_and_week_only():
 
 def draw(con, start):
     con.execute("BEGIN")
-    build_week(con, start, DEFAULT_CONFIG)
+    build_week(con, start, CONFIG)
     con.execute("COMMIT")
     return con.execute("SELECT unit_id, inspector_1, inspector_2, seed FROM spot_checks "
                        "WHERE plan_for = ? ORDER BY pick",
@@ -230,6 +248,7 @@ def test_same_week_draws_the_same_and_other_weeks_differ(demo_warehouse, tmp_pat
     copy = tmp_path / "w.duckdb"
     shutil.copyfile(demo_warehouse, copy)
     con = duckdb.connect(str(copy))
+    install_macros(con)
     first = draw(con, WEEK)
     again = draw(con, WEEK)
     other = draw(con, WEEK - dt.timedelta(days=7))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assets.ingest.load import MACROS
+from assets.ingest.load import install_cleaning_macros
 from pipeline.core.uscc import ALPHABET, is_valid_uscc, make_uscc
 
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -16,7 +16,7 @@ ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 @pytest.fixture(scope="module")
 def con():
     c = duckdb.connect()
-    c.execute(MACROS)
+    install_cleaning_macros(c)
     return c
 
 

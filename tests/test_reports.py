@@ -23,7 +23,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assets.report.data import mask_phone, query_report_data
-from assets.report.render import CAPS, render_all
+from assets.report.render import render_all
+from assets.report.view import CAPS
 
 PROJECT = Path(__file__).resolve().parents[1]
 START = dt.date(2023, 8, 7)
@@ -401,7 +402,7 @@ def test_resources_outside_the_templates_are_refused(tmp_path):
 
 
 def test_templates_autoescape():
-    from assets.report.render import environment
+    from assets.report.view import environment
     env = environment()
     assert env.autoescape is True
     html = env.from_string("{{ x }}").render(x="<b>&</b>")
@@ -512,7 +513,7 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
 
 
 def test_distribution_lines_come_from_the_run_configuration(demo_warehouse, tmp_path):
-    from assets.report.render import environment, file_names, render_html
+    from assets.report.view import environment, file_names, render_html
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "distribution.duckdb")
     con = duckdb.connect(str(warehouse))
     (config_json,) = con.execute("SELECT config_json FROM run_settings WHERE week = ?", [WEEK]).fetchone()
@@ -575,30 +576,31 @@ def test_a_caller_script_without_a_main_guard_runs_once(rendered, tmp_path):
                             env={**os.environ, "BANGFU_REPORT_WORKERS": "2", "PYTHONPATH": str(PROJECT)})
     assert result.returncode == 0, result.stderr[-3000:]
     assert marker.read_text().splitlines() == ["ran"]
-    assert "辅助进程" not in result.stderr          # no helper failure, no fallback
+    assert "渲染进程失败" not in result.stderr       # no worker failure, no fallback
     assert digests(out) == digests(stage)
 
 
-def test_a_failing_helper_falls_back_to_this_process(rendered, monkeypatch, tmp_path, caplog):
+def test_a_failing_worker_falls_back_to_this_process(rendered, monkeypatch, tmp_path, caplog):
+    """Workers that cannot start (their initializer fails) leave every PDF to this process,
+    with a warning, and the bytes are the same."""
     from assets.report import render as render_module
     data, _, stage = rendered
     monkeypatch.setenv("BANGFU_REPORT_WORKERS", "2")
-    monkeypatch.setattr(render_module, "HELPER_BOOT", "raise SystemExit(3)")
+    monkeypatch.setattr(render_module, "_init_worker", sys.exit)   # exits with the data as status
     with caplog.at_level("WARNING"):
         pages = render_all(data, tmp_path / WEEK)
     assert set(pages) == EXPECTED_FILES
     assert digests(tmp_path / WEEK) == digests(stage)
+    assert any("PDF 渲染进程失败" in r.getMessage() for r in caplog.records)
 
 
 def test_the_number_of_pdf_processes(monkeypatch):
     from assets.report import render as render_module
     monkeypatch.setattr(render_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.delenv("BANGFU_REPORT_WORKERS", raising=False)
-    monkeypatch.setattr(render_module.os, "getloadavg", lambda: (0.9, 0.5, 0.5))
-    assert render_module.pdf_renderers(9) == 2          # one CPU idle: a helper
-    monkeypatch.setattr(render_module.os, "getloadavg", lambda: (2.6, 2.0, 2.0))
-    assert render_module.pdf_renderers(9) == 1          # busy machine: this process only
+    assert render_module.pdf_processes(9) == 2          # one per CPU
+    assert render_module.pdf_processes(1) == 1          # never more than the reports
     monkeypatch.setenv("BANGFU_REPORT_WORKERS", "3")
-    assert render_module.pdf_renderers(9) == 3 and render_module.pdf_renderers(2) == 2
+    assert render_module.pdf_processes(9) == 3 and render_module.pdf_processes(2) == 2
     monkeypatch.setenv("BANGFU_REPORT_WORKERS", "1")
-    assert render_module.pdf_renderers(9) == 1
+    assert render_module.pdf_processes(9) == 1

@@ -14,7 +14,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(scope="module")
 def schedule():
-    return defs.resolve_schedule_def("weekly_report_schedule")
+    return defs().resolve_schedule_def("weekly_report_schedule")
 
 
 def test_schedule_runs_monday_seven_in_shanghai_by_default(schedule):

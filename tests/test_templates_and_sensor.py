@@ -30,7 +30,7 @@ def test_ledger_sensor_is_off_by_default_and_fires_once_per_change(tmp_path):
     from conftest import PROJECT
 
     from pipeline.core.resources import BangfuPaths
-    from pipeline.schedules import ledger_change_sensor
+    from pipeline.sensors import ledger_change_sensor
     assert ledger_change_sensor.default_status == DefaultSensorStatus.STOPPED
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT / "raw", raw)
