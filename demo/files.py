@@ -16,7 +16,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pipeline.core.ledgers import Ledger
-from pipeline.core.xlsx import atomic_write, save_workbook
+from pipeline.core.outputs import atomic_write
+from pipeline.core.xlsx import save_workbook
 
 SAVED_AT = datetime(2023, 8, 14, 8, 0)          # the moment every workbook is "saved"
 

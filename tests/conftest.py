@@ -24,6 +24,13 @@ def dagster_home(tmp_path_factory):
     return home
 
 
+def connect(path, read_only: bool = False):
+    """A warehouse connection as the pipeline's steps have it: with the shared macros."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    install_macros(con)
+    return con
+
+
 @pytest.fixture
 def ingest(tmp_path):
     """Ingest a raw folder into a fresh warehouse; returns the open connection."""

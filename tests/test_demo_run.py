@@ -3,6 +3,8 @@ reruns, broken rows, and the CLI contract."""
 
 import csv
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -85,21 +87,55 @@ def test_broken_rows_are_accounted_for(tmp_path):
 
 
 def test_cli_runs_and_fails_with_one_line_per_problem(tmp_path):
+    """A run prints one line per step and then the outputs, with no warnings; a failing run
+    prints only its reasons and where FAILED.txt is, without a stack trace, and exits 1."""
     raw = broken_copy(tmp_path)
     env_run = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw),
                "--out", str(tmp_path / "out"), "--warehouse", str(tmp_path / "w.duckdb")]
     done = subprocess.run(env_run, capture_output=True, text=True, cwd=PROJECT)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1].endswith("2023-W32/manifest.json")
+    assert done.stderr == ""
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1].endswith("2023-W32/manifest.json")
+    steps = [line for line in lines if line.strip().startswith("✓")]
+    assert len(steps) == 4 and all(re.search(r"\d+\.\d 秒$", line) for line in steps), lines
+    assert not any("Warning" in line or " - dagster - " in line for line in lines)
     (raw / "专家库.xlsx").unlink()
     with (raw / "干部名册.xlsx").open("wb") as f:
         f.write(b"not an xlsx")
     done = subprocess.run(env_run, capture_output=True, text=True, cwd=PROJECT)
-    assert done.returncode != 0
+    assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert any("干部名册.xlsx" in line for line in lines)
     assert any("专家库" in line for line in lines)
-    assert "Traceback" not in done.stderr
+    assert any("FAILED.txt" in line for line in lines)
+    assert "Traceback" not in done.stderr and 'File "' not in done.stderr
+    assert len(lines) <= 6, lines
+
+
+def test_cli_says_when_the_warehouse_is_held_by_another_run(tmp_path):
+    from filelock import FileLock
+    warehouse = tmp_path / "w.duckdb"
+    run = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(PROJECT / "raw"), "--week",
+           "2023-W32", "--out", str(tmp_path / "out"), "--warehouse", str(warehouse)]
+    with FileLock(f"{warehouse}.lock"):
+        done = subprocess.run(run, capture_output=True, text=True, cwd=PROJECT,
+                              env={**os.environ, "BANGFU_LOCK_TIMEOUT": "1"})
+    assert done.returncode == 1
+    assert "被另一个运行占用" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unexpected_error_shows_its_traceback(tmp_path, monkeypatch):
+    import assets.derive.build as build
+
+    def broken(*args):
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(build, "build_week", broken)
+    with pytest.raises(RunFailed) as failed:
+        run_week(PROJECT / "raw", tmp_path / "out", "2023-W32", str(tmp_path / "w.duckdb"))
+    assert not failed.value.expected
+    text = "\n".join(failed.value.lines)
+    assert "ZeroDivisionError: a bug" in text and 'File "' in text
 
 
 def test_unknown_week_is_a_clear_error(tmp_path):

@@ -84,7 +84,7 @@ def test_a_failed_blocking_check_stops_the_run_before_the_reports(demo_run, tmp_
     import pytest
     from dagster import AssetCheckResult
 
-    import assets.ingest as ingest
+    import assets.ingest.checks as ingest
     from pipeline.runner import RunFailed
     real = ingest.key_unique
 

@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
-from assets.derive.figures import figures_markdown
 from conftest import PROJECT
 
+from assets.derive.figures import figures_markdown
 from pipeline.templates import ledgers_markdown
 
 

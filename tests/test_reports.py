@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import connect
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -64,7 +64,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def render(warehouse: Path, stage: Path) -> tuple[dict, dict[str, int]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         data = query_report_data(con, START)
     finally:
@@ -133,7 +133,7 @@ def district_text(rendered):
 
 @pytest.fixture(scope="module")
 def phones(demo_warehouse):
-    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    con = connect(demo_warehouse, read_only=True)
     rows = con.execute("SELECT phone FROM cadres WHERE phone IS NOT NULL UNION "
                        "SELECT phone FROM experts WHERE phone IS NOT NULL").fetchall()
     con.close()
@@ -350,7 +350,7 @@ LONG = "超长单位名称" + "很长的名称" * 1000   # 5,006 characters
 def test_hostile_ledger_text_renders_as_text(rendered, demo_warehouse, tmp_path):
     data, pages, _ = rendered
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "hostile.duckdb")
-    con = duckdb.connect(str(warehouse))
+    con = connect(warehouse)
     targets = con.execute("SELECT rank, unit_id FROM priority_targets WHERE week = ? ORDER BY rank",
                           [WEEK]).fetchall()
     for (rank, unit_id), name in zip(targets, [*HOSTILE, LONG], strict=False):
@@ -463,7 +463,7 @@ def test_missing_harfbuzz_subset_is_a_loud_warning(monkeypatch, caplog):
 def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, tmp_path):
     from pipeline.core.ledgers import PROBLEM_CODES, UNITS
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "caps.duckdb")
-    con = duckdb.connect(str(warehouse))
+    con = connect(warehouse)
     # 200 more overdue hazards: open, with a deadline long past
     con.execute("""UPDATE hazards SET fixed_on = NULL, due_on = found_on + INTERVAL 1 DAY
         WHERE hazard_id IN (SELECT hazard_id FROM hazards WHERE found_on < DATE '2023-07-01'
@@ -515,7 +515,7 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
 def test_distribution_lines_come_from_the_run_configuration(demo_warehouse, tmp_path):
     from assets.report.view import environment, file_names, render_html
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "distribution.duckdb")
-    con = duckdb.connect(str(warehouse))
+    con = connect(warehouse)
     (config_json,) = con.execute("SELECT config_json FROM run_settings WHERE week = ?", [WEEK]).fetchone()
     config = json.loads(config_json)
     config["report"] = {"compiler": "应急管理局办公室",

@@ -28,7 +28,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from pipeline.core.xlsx import atomic_write
+from pipeline.core.outputs import atomic_write
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """Dagster resources (资源): where the ledgers, the outputs and the warehouse live.
 
 ``build_resources`` makes them from the CLI's flags or the environment (``BANGFU_RAW``,
-``BANGFU_OUT``, ``BANGFU_WAREHOUSE``, ``BANGFU_RUN_DATE``, passed as ``EnvVar`` so the UI
-shows where a value comes from), with defaults relative to the project folder.  Nothing
-is read or created when this module is imported: folders are made when a step opens
-the warehouse.
+``BANGFU_OUT``, ``BANGFU_WAREHOUSE``, ``BANGFU_RUN_DATE``, ``BANGFU_LOCK_TIMEOUT``, passed
+as ``EnvVar`` so the UI shows where a value comes from), with defaults relative to the
+project folder.  Nothing is read or created when this module is imported: folders are
+made when a step opens the warehouse.
 """
 
 from __future__ import annotations
@@ -98,5 +98,7 @@ def build_resources(raw: str | None = None, out: str | None = None,
             raw_dir=setting("BANGFU_RAW", raw), out_dir=setting("BANGFU_OUT", out),
             run_date=EnvVar("BANGFU_RUN_DATE") if os.environ.get("BANGFU_RUN_DATE") else "",
         ),
-        "duckdb": Warehouse(database=setting("BANGFU_WAREHOUSE", warehouse)),
+        "duckdb": Warehouse(database=setting("BANGFU_WAREHOUSE", warehouse),
+                            lock_timeout_s=EnvVar.int("BANGFU_LOCK_TIMEOUT")
+                            if os.environ.get("BANGFU_LOCK_TIMEOUT") else 1800),
     }

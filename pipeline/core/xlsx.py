@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
+
+from pipeline.core.outputs import atomic_write
 
 AUTHOR = "bangfu"
 COMPRESS_LEVEL = 6
@@ -50,29 +51,6 @@ def _canonical_zip(raw: bytes, when: datetime) -> bytes:
             info.external_attr = 0
             dst.writestr(info, src.read(name), compresslevel=COMPRESS_LEVEL)
     return out.getvalue()
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and move it into place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())   # mkstemp creates 0600; give the usual mode
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def workbook_bytes(wb: Workbook, when: datetime) -> bytes:
