@@ -16,7 +16,7 @@ report: setup
 
 test:
 	@scripts/setup.sh --test
-	uv run pytest -q
+	uv run pytest -q -n auto --dist loadfile
 
 ui: setup
 	@mkdir -p .dagster_home && [ -f .dagster_home/dagster.yaml ] || cp dagster.yaml .dagster_home/
@@ -33,6 +33,7 @@ bench: setup
 
 lint: setup
 	uv run ruff check .
+	uv run lint-imports
 
 clean:
 	rm -rf data out .dagster_home

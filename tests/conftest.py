@@ -5,6 +5,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -43,11 +44,26 @@ def ingest(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, dagster_home):
-    """The demo ledgers run for 2023-W32 through `bangfu run`'s code path, once per session."""
+def demo_run(tmp_path_factory, dagster_home, worker_id):
+    """The demo ledgers run for 2023-W32 through `bangfu run`'s code path, once per test
+    session: with pytest-xdist the first worker makes it (under a file lock) and the
+    others wait for it and share it.  Tests read it; a test that writes copies it first.
+    Its Dagster instance is ``<base>/dagster_home``."""
     from pipeline.runner import run_week
-    base = tmp_path_factory.mktemp("demo")
-    manifest = run_week(PROJECT / "raw", base / "out", "2023-W32", str(base / "warehouse.duckdb"))
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    base = shared / "demo_w32"
+    manifest = base / "out" / "2023-W32" / "manifest.json"
+    with FileLock(str(shared / "demo_w32.lock")):
+        if not manifest.exists():
+            base.mkdir(exist_ok=True)
+            own_home = os.environ["DAGSTER_HOME"]
+            os.environ["DAGSTER_HOME"] = str(base / "dagster_home")
+            try:
+                run_week(PROJECT / "raw", base / "out", "2023-W32", str(base / "warehouse.duckdb"))
+            finally:
+                os.environ["DAGSTER_HOME"] = own_home
     return base, manifest
 
 

@@ -55,7 +55,8 @@ def test_manifest_matches_its_schema_and_accounts_for_every_row(demo_run):
 
 def test_earlier_week_has_smaller_cumulative_figures_and_reruns_agree(demo_run, tmp_path):
     base, w32 = demo_run
-    out, warehouse = base / "out", str(base / "warehouse.duckdb")
+    out, warehouse = tmp_path / "out", str(tmp_path / "warehouse.duckdb")
+    shutil.copyfile(base / "warehouse.duckdb", warehouse)     # the shared demo run stays as it is
     w20 = load(run_week(PROJECT / "raw", out, "2023-W20", warehouse))
     w32f = load(w32)["figures"]
     assert w20["week_end"] == "2023-05-21"

@@ -5,8 +5,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import PROJECT
 from servers import postgres_server
+
+pytestmark = pytest.mark.slow
 
 
 def test_weekly_job_runs_on_a_postgres_backed_instance(tmp_path):

@@ -9,9 +9,12 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import PROJECT
 
 from pipeline.runner import run_week
+
+pytestmark = pytest.mark.slow
 
 
 def consistent(week_dir) -> dict:
@@ -55,10 +58,14 @@ def test_killed_rerun_leaves_the_last_good_outputs(demo_run, tmp_path):
     after = consistent(out / "2023-W32")
     assert after == before
 
-    # the next run cleans up what the killed one left and publishes a complete week
+    # the next run marks the killed one failed (it would hold its place in the run queue),
+    # cleans up what it left and publishes a complete week
     run_week(PROJECT / "raw", out, "2023-W32", str(warehouse))
     assert not staging.exists()
     consistent(out / "2023-W32")
+    from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+    (killed,) = DagsterInstance.get().get_runs(filters=RunsFilter(tags={"bangfu/pid": str(proc.pid)}))
+    assert killed.status == DagsterRunStatus.FAILURE
 
 
 def test_failed_run_leaves_a_note_and_the_good_outputs(demo_run, tmp_path):

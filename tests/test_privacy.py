@@ -8,7 +8,7 @@ PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")  # not inside 
 DECIMALS = re.compile(r"(?<=\d\.)\d+")
 
 
-def test_no_phone_or_licence_number_in_the_event_log(demo_run, demo_warehouse):
+def test_no_phone_or_licence_number_in_the_event_log(demo_run, demo_warehouse, monkeypatch):
     import duckdb
     con = duckdb.connect(str(demo_warehouse), read_only=True)
     licences = {lic for (lic,) in con.execute(
@@ -19,6 +19,7 @@ def test_no_phone_or_licence_number_in_the_event_log(demo_run, demo_warehouse):
     con.close()
     assert phones and licences
     assert all(PHONE.fullmatch(p) for p in phones)  # the pattern would catch them
+    monkeypatch.setenv("DAGSTER_HOME", str(demo_run[0] / "dagster_home"))   # the demo run's instance
     instance = DagsterInstance.get()
     runs = instance.get_runs()
     assert runs
