@@ -6,7 +6,7 @@ RAW ?= raw
 OUT ?= out
 WEEK ?=
 
-.PHONY: setup report test ui preview docs lint bench clean
+.PHONY: setup report test ui preview docs lint bench bench-smoke clean
 
 setup:
 	@scripts/setup.sh
@@ -28,7 +28,10 @@ preview: setup
 docs: setup
 	uv run bangfu docs
 
-bench: setup
+bench-smoke: setup
+	uv run pytest -q bench/test_smoke.py
+
+bench: bench-smoke
 	uv run python bench/run.py --sizes 4098,100000,1000000 --repeat 3 --plot docs/performance.svg
 
 lint: setup

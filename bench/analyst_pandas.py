@@ -5,7 +5,7 @@ Idiomatic, vectorised pandas (``read_csv`` as text, ``.str`` methods, ``map``, `
 validation rules (required fields, numbers, dates, enums, multi-value cells, USCC format +
 check characters + kind, cross-column rules, references to the clean rows of the
 referenced ledger, duplicate keys keeping the first), the unit risk scores of
-``assets/derive/unit_risk.sql`` and the ledger-based headline figures.  Nothing is
+``assets/derive/sql/unit_risk.sql`` and the ledger-based headline figures.  Nothing is
 deliberately slow; nothing is tuned beyond what the pandas documentation suggests.
 
     python bench/analyst_pandas.py RAW_DIR [--run-date 2023-08-20] [--week-start 2023-08-07]
@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from measure import cpu_seconds, peak_mib, script_main
+from measure import ROOT, cpu_seconds, peak_mib, script_main
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.core.ledgers import LEDGERS, USCC_PREFIXES  # noqa: E402  (the contract: plain data)

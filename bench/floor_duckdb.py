@@ -4,7 +4,7 @@ One script, one in-memory connection: ``read_csv`` (all text), the contract's va
 rules as one boolean per row (required fields, numbers, dates, enums, multi-value cells,
 USCC format + check characters + kind, cross-column rules, references to the clean rows of
 the referenced ledger, duplicate keys keeping the first), the unit risk scores of
-``assets/derive/unit_risk.sql`` (the part of the derivations that grows with the data)
+``assets/derive/sql/unit_risk.sql`` (the part of the derivations that grows with the data)
 and the ledger-based headline figures.  The cleaning macros are the pipeline's own
 ``assets/ingest/macros.sql`` text (plain SQL), so both apply the very same rules.
 
@@ -25,9 +25,8 @@ from pathlib import Path
 
 import duckdb
 import yaml
-from measure import cpu_seconds, peak_mib, script_main
+from measure import ROOT, cpu_seconds, peak_mib, script_main
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.core.ledgers import LEDGERS, USCC_PREFIXES  # noqa: E402  (the contract: plain data)

@@ -89,6 +89,8 @@ def run_week(raw: Path, out: Path, week: str | None = None, warehouse: str | Non
     without it the run is silent."""
     if not raw.is_dir():
         raise RunFailed([f"{raw}: 台账文件夹不存在"])
+    from assets.report.processes import warm_up
+    warm_up()           # the PDF workers' forkserver imports the renderer while we ingest
     key = pick_week(raw, week)
     label = week_label(dt.date.fromisoformat(key))
     definitions = build_definitions(raw=str(raw.resolve()), out=str(out.resolve()), warehouse=warehouse)

@@ -595,7 +595,7 @@ def test_a_failing_worker_falls_back_to_this_process(rendered, monkeypatch, tmp_
 
 
 def test_the_number_of_pdf_processes(monkeypatch):
-    from assets.report import render as render_module
+    from assets.report import processes as render_module
     monkeypatch.setattr(render_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.delenv("BANGFU_REPORT_WORKERS", raising=False)
     assert render_module.pdf_processes(9) == 2          # one per CPU

@@ -25,9 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import multiprocessing
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -35,6 +33,7 @@ from pathlib import Path
 from weasyprint.text.fonts import FontConfiguration
 
 from assets.report.pdf import check_cjk_font, check_harfbuzz_subset, render_pdf
+from assets.report.processes import main_module_hidden, pdf_context, pdf_processes
 from assets.report.view import (
     PDF_DIR_SUBDISTRICTS,
     environment,
@@ -88,52 +87,19 @@ def _render_one(scope: str | None, name: str) -> tuple[str, int]:
     return name, pages
 
 
-def pdf_processes(jobs: int) -> int:
-    """Worker processes for ``jobs`` PDFs: BANGFU_REPORT_WORKERS, else one per usable CPU;
-    1 means everything in this process."""
-    setting = os.environ.get("BANGFU_REPORT_WORKERS", "").strip()
-    if setting.isdigit() and int(setting) > 0:
-        wanted = int(setting)
-    else:
-        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        wanted = 1
-    return max(1, min(wanted, jobs))
-
-
-@contextlib.contextmanager
-def _main_module_hidden():
-    """Start workers without the caller's ``__main__``: multiprocessing would otherwise run
-    the caller's script again in each worker (harmful for a script without an
-    ``if __name__ == "__main__"`` guard); the workers need nothing from it."""
-    main = sys.modules.get("__main__")
-    if main is None:
-        yield
-        return
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
-    main.__dict__.pop("__file__", None)
-    main.__dict__["__spec__"] = None
-    try:
-        yield
-    finally:
-        main.__dict__.pop("__spec__", None)
-        main.__dict__.update(saved)
-
-
 def _render_pdfs(jobs: list[tuple[str | None, str]], meanwhile) -> dict[str, int]:
     """Render ``jobs`` in worker processes while ``meanwhile()`` runs here."""
     results: dict[str, int] = {}
     pool, futures, failed = None, [], None
     if pdf_processes(len(jobs)) > 1:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context = pdf_context()
         pdf_data = {k: v for k, v in _JOB["data"].items() if k not in NOT_FOR_PDF}
         try:
             pool = ProcessPoolExecutor(pdf_processes(len(jobs)), mp_context=context,
                                        initializer=_init_worker,
                                        initargs=(pdf_data, str(_JOB["stage"]), _JOB["files"],
                                                  _JOB["moment"]))
-            with _main_module_hidden():         # the workers start at the first submit
+            with main_module_hidden():         # the workers start at the first submit
                 futures = [pool.submit(_render_one, *job) for job in jobs]
         except Exception as exc:  # noqa: BLE001 - no workers: everything is rendered here
             failed = exc

@@ -12,7 +12,6 @@ import datetime as dt
 import jinja2
 import weasyprint
 
-from assets.report.charts import trend_svg
 from assets.report.pdf import PDF_VARIANT, PDF_VARIANT_LABEL, TEMPLATES
 
 TZ = dt.timezone(dt.timedelta(hours=8))   # Asia/Shanghai, no DST
@@ -272,6 +271,7 @@ def pdf_context(data: dict) -> dict:
 
 
 def render_html(env: jinja2.Environment, data: dict, scope: str | None, files: dict) -> str:
+    from assets.report.charts import trend_svg  # matplotlib: only where PDFs are rendered
     chart = trend_svg(data["trend"][scope or "全区"])
     return env.get_template("report.html").render(d=pdf_context(data),
                                                   r=view(data, scope, chart, files))
