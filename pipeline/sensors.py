@@ -28,7 +28,7 @@ SENSOR_ON = os.environ.get("BANGFU_LEDGER_SENSOR", "").lower() in ("1", "on", "t
 
 def raw_fingerprint(paths: BangfuPaths) -> str:
     from assets.ingest.read import discover, files_digest
-    found, unrecognised = discover(paths.raw)
+    found, unrecognised, _ = discover(paths.raw)
     return files_digest([lf for files in found.values() for lf in files], unrecognised)
 
 

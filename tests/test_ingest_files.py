@@ -135,8 +135,8 @@ def test_file_recognised_by_its_header_and_strangers_reported(tmp_path):
     (raw / "experts.csv").rename(raw / "export_20230813.csv")
     (raw / "说明.txt").write_text("随便写点", encoding="utf-8")
     con = duckdb.connect()
-    unrecognised = ingest_folder(con, raw, dt.date(2023, 8, 20))
-    assert unrecognised == ["说明.txt"]
+    ingested = ingest_folder(con, raw, dt.date(2023, 8, 20))
+    assert ingested.unrecognised == ["说明.txt"]
     assert con.execute("SELECT ledger FROM ingest_files WHERE file = 'export_20230813.csv'"
                        ).fetchone() == ("experts",)
 
@@ -160,7 +160,7 @@ def load_into(path, raw):
 @pytest.mark.parametrize("breakage,expected", [
     ("missing_column", "cadres.csv: 第1行表头缺少必填列：帮扶工作队"),
     ("missing_ledger", "缺少专家库（experts）"),
-    ("corrupt_xlsx", "hazards.xlsx: 无法读取该 Excel 文件"),
+    ("corrupt_xlsx", "hazards.xlsx: 文件不完整"),
 ])
 def test_fatal_problems_leave_the_warehouse_unchanged(tmp_path, breakage, expected):
     warehouse = tmp_path / "w.duckdb"

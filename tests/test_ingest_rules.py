@@ -4,6 +4,10 @@ with the right code and column, the good rows load, and every row is accounted f
 import pytest
 from factory import base_rows, uscc, write_ledgers
 
+from pipeline.core.ledgers import BY_KEY
+
+ROW_RULES = {"fixed_before_found", "deadline_before_found", "solved_exceeds_found"}
+
 # (ledger, row index, header, bad value, expected code, expected column)
 CASES = [
     ("units", 0, "单位编号", "", "missing_required", "unit_id"),
@@ -47,6 +51,12 @@ CASES = [
     ("reviews", 0, "评审结果", "待定", "unknown_value", "result"),
     ("reviews", 0, "评审专家", "ZJ777", "unknown_reference", "expert_ids"),
     ("reviews", 0, "评审日期", "", "missing_required", "reviewed_on"),
+    ("units", 0, "从业人数", "#DIV/0!", "excel_error", "employees"),
+    ("units", 0, "示范岗位数", "#VALUE!", "excel_error", "demo_posts"),
+    ("units", 0, "统一社会信用代码", "9.13505E+17", "number_reformatted", "uscc"),
+    ("units", 0, "从业人数", "12,34", "not_a_number", "employees"),
+    ("cadres", 0, "手机号码", "1.39E+10", "number_reformatted", "phone"),
+    ("experts", 0, "手机号码", "138000000012", "bad_phone", "phone"),
 ]
 
 
@@ -62,11 +72,15 @@ def assert_balanced(con):
 
 @pytest.mark.parametrize("ledger,index,header,value,code,column", CASES,
                          ids=[f"{c[0]}-{c[4]}-{c[5]}" for c in CASES])
-def test_bad_value_is_quarantined(tmp_path, ingest, ledger, index, header, value, code, column):
+def test_bad_value_is_quarantined_or_blanked(tmp_path, ingest, ledger, index, header, value, code, column):
+    """A bad value in a required column (or a rule across columns) quarantines the row; in
+    an optional column it is blanked and listed as a fix, and the row is loaded."""
     rows = base_rows()
     rows[ledger][index][header] = value
     con = ingest(write_ledgers(tmp_path / "raw", rows))
-    found = con.execute("SELECT file, row, column_name, value, code, reason FROM quarantine "
+    optional = not BY_KEY[ledger].column(column).required and code not in ROW_RULES
+    table = "cell_fixes" if optional else "quarantine"
+    found = con.execute(f"SELECT file, row, column_name, value, code, reason FROM {table} "
                         "WHERE ledger = ?", [ledger]).fetchall()
     assert (f"{ledger}.csv", index + 2, column) in [(f, r, c) for f, r, c, _, k, _ in found
                                                      if k == code], found
@@ -74,7 +88,11 @@ def test_bad_value_is_quarantined(tmp_path, ingest, ledger, index, header, value
     assert header in reason  # the Chinese reason names the column
     assert_balanced(con)
     loaded = con.execute(f"SELECT count(*) FROM {ledger}").fetchone()[0]
-    assert loaded == len(rows[ledger]) - 1
+    assert loaded == len(rows[ledger]) - (0 if optional else 1)
+    if optional:
+        key = BY_KEY[ledger].id_column.name
+        kept = con.execute(f"SELECT {column} FROM {ledger} WHERE source_row = ?", [index + 2]).fetchone()
+        assert kept[0] in (None, []), kept          # blanked, never loaded as it was
 
 
 def test_clean_fixture_loads_everything(tmp_path, ingest):
@@ -117,9 +135,15 @@ def test_duplicates_across_monthly_files(tmp_path, ingest):
     write_csv(raw / "hazards_2023-08.csv", "hazards",
               [dict(rows[0], 隐患描述="第二个文件里的重复"), dict(rows[0], 隐患编号="YH0003")])
     con = ingest(raw)
-    assert con.execute("SELECT file, row FROM quarantine WHERE code = 'duplicate_key'"
-                       ).fetchall() == [("hazards_2023-08.csv", 2)]
-    assert con.execute("SELECT count(*) FROM hazards").fetchone()[0] == 3
+    # the same number with different content in two files: neither is preferred, whatever
+    # their names, and each names the other
+    quarantined = con.execute("SELECT file, row, reason FROM quarantine WHERE code = 'duplicate_conflict' "
+                              "ORDER BY file").fetchall()
+    assert [(f, r) for f, r, _ in quarantined] == [("hazards.csv", 2), ("hazards_2023-08.csv", 2)]
+    assert all("hazards.csv 第2行" in reason and "hazards_2023-08.csv 第2行" in reason
+               for *_, reason in quarantined)
+    assert con.execute("SELECT count(*) FROM hazards").fetchone()[0] == 2
+    assert con.execute("SELECT rule FROM ingest_conflicts").fetchone()[0].startswith("两个文件有相同编号")
     assert_balanced(con)
 
 
@@ -146,5 +170,5 @@ def test_aliases_and_messy_cells(tmp_path, ingest):
 
 def test_every_documented_problem_code_has_a_fixture():
     from pipeline.core.ledgers import PROBLEM_CODES
-    exercised = {case[4] for case in CASES} | {"duplicate_key"}
+    exercised = {case[4] for case in CASES} | {"duplicate_key", "duplicate_conflict"}
     assert exercised == set(PROBLEM_CODES)

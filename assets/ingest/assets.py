@@ -59,12 +59,12 @@ def ingest_ledgers(context: AssetExecutionContext, duckdb: Warehouse, paths: Ban
     from assets.ingest.load import ingest_folder
 
     with reported_as_failure(), duckdb.get_connection() as con:
-        unrecognised = ingest_folder(con, paths.raw, paths.today)
+        ingested = ingest_folder(con, paths.raw, paths.today)
         results = [ledger_result(con, ledger) for ledger in LEDGERS]
-        results.append(quarantine_result(con, unrecognised))
+        results.append(quarantine_result(con, ingested.unrecognised))
         results += check_results(con)
-    for name in unrecognised:
-        context.log.warning(f"raw/{name}: 无法识别是哪一本台账，未读取（请按台账名称命名文件）")
+    for line in ingested.warnings():       # bangfu run prints these after its step lines
+        context.log.warning(line)
     yield from results
 
 

@@ -21,7 +21,7 @@ from pipeline.core.ledgers import BY_KEY, EVENT_DATES
 
 def newest_event_date(raw: Path, today: dt.date) -> dt.date:
     """The newest event date on or before ``today``; LedgerError when there is none."""
-    found, _ = discover(raw)
+    found, _, _ = discover(raw)
     con = duckdb.connect()
     install_cleaning_macros(con)
     newest: list[dt.date] = []
@@ -31,7 +31,8 @@ def newest_event_date(raw: Path, today: dt.date) -> dt.date:
                 continue
             stage_table(con, BY_KEY[key])
             for lf in found[key]:
-                stage_file(con, read_file(lf, Path(workdir)))
+                for part in read_file(lf, Path(workdir))[0]:
+                    stage_file(con, part)
             for col in columns:
                 value = con.execute(f"""SELECT max(d) FROM (SELECT parse_date(norm({col})) AS d
                     FROM stg_{key} WHERE _skip IS NULL) WHERE d <= ?""", [today]).fetchone()[0]

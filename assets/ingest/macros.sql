@@ -26,9 +26,10 @@ CREATE OR REPLACE TEMP MACRO parse_date(s) AS coalesce(try_strptime(s, '%Y-%m-%d
         THEN DATE '1899-12-30' + CAST(floor(CAST(s AS DOUBLE)) AS INTEGER)
 END);
 
--- Whole numbers, allowing thousands separators and a trailing '.0'.
+-- Whole numbers, allowing thousands separators in their places (1,234 and 12,345,678, not
+-- 12,34) and a trailing '.0'.
 CREATE OR REPLACE TEMP MACRO parse_int(s) AS CASE
-    WHEN regexp_full_match(replace(s, ',', ''), '[+-]?\d+(\.0*)?')
+    WHEN regexp_full_match(s, '[+-]?(\d+|\d{1,3}(,\d{3})+)(\.0*)?')
         THEN TRY_CAST(CAST(replace(s, ',', '') AS DOUBLE) AS BIGINT)
 END;
 
@@ -76,3 +77,29 @@ CREATE OR REPLACE TEMP MACRO uscc_state(code) AS CASE
 -- A problem found in a cell: column, offending value, stable code, Chinese reason.
 CREATE OR REPLACE TEMP MACRO problem(col, val, code, reason) AS
     {'column': col, 'value': val, 'code': code, 'reason': reason};
+
+-- Keys and enumerated values compare without white space or invisible characters (zero-
+-- width spaces and joiners, byte-order marks, soft hyphens, word joiners …): the same
+-- set as pipeline.core.ledgers.INVISIBLE.
+CREATE OR REPLACE TEMP MACRO clean(s) AS nullif(regexp_replace(norm(s),
+    '[\s\x{00A0}\x{00AD}\x{180E}\x{200B}-\x{200F}\x{2028}-\x{202F}\x{205F}-\x{2064}\x{2066}-\x{206F}\x{3000}\x{FEFF}]+',
+    '', 'g'), '');
+
+-- An Excel error value (公式错误): never a value.
+CREATE OR REPLACE TEMP MACRO excel_error(s) AS
+    regexp_full_match(s, '#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|UNKNOWN!|BUSY!)');
+
+-- A number Excel turned into scientific notation (1.34148E+10): its digits are lost.
+CREATE OR REPLACE TEMP MACRO scientific(s) AS regexp_full_match(s, '[+-]?\d+(\.\d+)?[Ee][+-]?\d+');
+
+-- Telephone numbers: a mobile (11 digits from 13x–19x), or a landline with its area code
+-- (0595-22345678) or without (22345678), optionally with an extension (转123 / -123).
+CREATE OR REPLACE TEMP MACRO phone_text(s) AS regexp_replace(s, '[\s()（）-]', '', 'g');
+CREATE OR REPLACE TEMP MACRO phone_ok(s) AS
+    regexp_full_match(phone_text(s), '(1[3-9]\d{9}|0\d{2,3}\d{7,8}|\d{7,8})((转|ext|EXT|x)\d{1,5})?');
+-- A Quanzhou landline whose leading 0 Excel dropped (595 + 7–8 digits): exactly restorable.
+CREATE OR REPLACE TEMP MACRO phone_lost_zero(s) AS regexp_full_match(phone_text(s), '595\d{7,8}');
+
+-- A value loaded corrected or blanked (the row is kept): listed in the fix list.
+CREATE OR REPLACE TEMP MACRO fix(col, val, code, reason, action) AS
+    {'column': col, 'value': val, 'code': code, 'reason': reason, 'action': action};

@@ -1,72 +1,86 @@
-"""Find the ledger files in ``raw/`` and read them as text, as they come.
+"""Find the ledger files in ``raw/`` and read them as text, as they come (读取台账).
 
-A file is recognised by its stem (``units.xlsx``, ``监管对象台账（2023年8月）.xlsx``) or,
-failing that, by its header row.  Every data row keeps its row number in the file
-(the number a clerk sees in Excel), so problems can be pointed at.
+``discover`` applies the rule of ``files.py`` (what in raw/ is read) and recognises each
+file's ledger by its name or header.  ``read_all`` reads every file, or refuses them all
+together with one line per problem before anything is written:
 
-Two ways in:
-- CSV without blank lines inside the data goes through DuckDB's own reader (fast);
-- everything else (.xlsx, .xls, CSV with blank lines between rows) is read in
-  Python (python-calamine for Excel) into a frame of strings.
+* a workbook is read sheet by sheet: every sheet that holds the ledger's header is a
+  part of it (one per month, say) and is accounted for on its own; a sheet without the
+  header (填表说明, 汇总 …) is listed as not read; a sheet that holds some of the
+  header but not all of it is refused, naming it;
+* a CSV or text export goes through DuckDB's reader when its rows are one line each,
+  otherwise through ``csvtext.split_records`` (quoted line breaks, ragged rows).
+
+Every data row keeps its row number as a clerk sees it in Excel, so problems can be
+pointed at.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime as dt
 import hashlib
-import io
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import python_calamine
 
-from pipeline.core.errors import BangfuError
+from assets.ingest.csvtext import (
+    count_data_lines,
+    delimiter_of,
+    encoding_of,
+    line_at,
+    split_records,
+    transcode_to_utf8,
+    utf8_error_at,
+)
+from assets.ingest.files import (
+    SUFFIXES,
+    Ignored,
+    LedgerError,
+    candidates,
+    file_kind,
+    sha256_of,
+)
+from assets.ingest.header import SEARCH_ROWS, Header, locate
+from assets.ingest.sheets import read_workbook
 from pipeline.core.ledgers import BY_KEY, LEDGERS, Ledger, normalise_header
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
-SUFFIXES = EXCEL_SUFFIXES | {".csv"}
-HEADER_SEARCH_ROWS = 30
-HEAD_BYTES = 256 * 1024             # the head: where the header is looked for
+HEAD_BYTES = 256 * 1024             # the head of a CSV: where the header is looked for
+NOT_DATA_SHEET = "没有{title}的表头，视为说明或汇总页，未读取"
 
-
-class LedgerError(BangfuError):
-    """A ledger that cannot be read: one line per problem, naming the file and row."""
-
-    heading = "台账导入失败："
+__all__ = ["HEAD_BYTES", "LedgerError", "LedgerFile", "discover", "files_digest", "read_all",
+           "read_file", "sha256_of"]
 
 
 @dataclass
 class LedgerFile:
-    """One file of one ledger, located and (for Excel) read."""
+    """One source of one ledger: a text file, or one sheet of a workbook."""
 
     ledger: Ledger
     path: Path
     relpath: str
     sha256: str = ""
-    header_row: int = 0                # 1-based row number of the header in the file
+    kind: str = ""                     # xlsx | xls | text | utf16
+    header_row: int = 0                # 1-based row number of the (last) header row
     columns: dict[str, int] = field(default_factory=dict)   # column name -> position
     headers: dict[str, str] = field(default_factory=dict)   # column name -> header as written
     encoding: str = "utf-8"
     sheet: str | None = None
+    parts: int = 1                     # data sheets of its workbook
+    above: str = ""                    # the text above the header (titles: 截至…)
     frame: pd.DataFrame | None = None  # rows after the header, when read in Python
     csv_path: Path | None = None       # UTF-8 CSV for DuckDB's reader
+    delimiter: str = ","
     csv_skip: int = 0                  # physical lines before the first data line
     width: int = 0                     # cells in the widest of the first rows
     data_lines: int = 0                # physical lines after the header, up to the last one
     encoding_confirmed: bool = True    # False: UTF-8 judged on the head only (confirm_encoding)
+    literal_quotes: list[int] = field(default_factory=list)   # rows with an unclosed quote
 
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    @property
+    def source(self) -> str:
+        """How the fix list and the manifest name it: the file, and its sheet if it has several."""
+        return f"{self.relpath}［{self.sheet}］" if self.parts > 1 else self.relpath
 
 
 def files_digest(files: list[LedgerFile], extra: list[str] = ()) -> str:
@@ -79,22 +93,28 @@ def files_digest(files: list[LedgerFile], extra: list[str] = ()) -> str:
     return digest.hexdigest()
 
 
-def discover(raw_dir: Path) -> tuple[dict[str, list[LedgerFile]], list[str]]:
-    """Group the files of ``raw_dir`` by ledger; return them and the unrecognised ones."""
+def discover(raw_dir: Path) -> tuple[dict[str, list[LedgerFile]], list[str], list[Ignored]]:
+    """Group the files of ``raw_dir`` by ledger; return them, the unrecognised ones and
+    those not read on purpose (backups, byte-for-byte copies)."""
     found: dict[str, list[LedgerFile]] = {ledger.key: [] for ledger in LEDGERS}
     unrecognised: list[str] = []
-    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
+    paths, ignored = candidates(raw_dir)
+    seen: dict[str, str] = {}
+    for path in paths:
         rel = path.relative_to(raw_dir).as_posix()
-        if path.name.startswith((".", "~$")):
-            continue  # hidden files and Office lock files
         ledger = ledger_by_name(path.stem) if path.suffix.lower() in SUFFIXES else None
         if ledger is None and path.suffix.lower() in SUFFIXES:
             ledger = ledger_by_header(path)
         if ledger is None:
             unrecognised.append(rel)
-        else:
-            found[ledger.key].append(LedgerFile(ledger, path, rel))
-    return found, unrecognised
+            continue
+        digest = sha256_of(path)
+        if digest in seen:
+            ignored.append(Ignored(rel, f"与 {seen[digest]} 内容完全相同（副本），不重复读取"))
+            continue
+        seen[digest] = rel
+        found[ledger.key].append(LedgerFile(ledger, path, rel, sha256=digest))
+    return found, unrecognised, ignored
 
 
 def ledger_by_name(stem: str) -> Ledger | None:
@@ -125,46 +145,65 @@ def ledger_by_header(path: Path) -> Ledger | None:
 
 
 def head_rows(path: Path) -> list[list[str]]:
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        return excel_rows(path, None)[1][:HEADER_SEARCH_ROWS]
-    encoding = detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as f:
-        head = f.read(HEAD_BYTES)
-    return list(csv.reader(io.StringIO(head)))[:HEADER_SEARCH_ROWS]
+    kind = file_kind(path, path.name)
+    if kind in ("xlsx", "xls"):
+        return [row for sheet in read_workbook(path, path.name, kind) for row in sheet.rows[:SEARCH_ROWS]]
+    data = path.read_bytes()[:HEAD_BYTES]
+    text = data.decode(encoding_of(data, HEAD_BYTES), errors="replace").lstrip("\ufeff")
+    return [r.cells for r in split_records(text, delimiter_of(text), path.name, partial=True)[:SEARCH_ROWS]]
 
 
-# --------------------------------------------------------------------------- encoding
-
-def detect_encoding(path: Path) -> str:
-    return encoding_of(path.read_bytes())
-
-
-def encoding_of(data: bytes, limit: int | None = None) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``gb18030``, decided on the whole file or on its first
-    ``limit`` bytes."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    return "utf-8" if utf8_error_at(data, limit) is None else "gb18030"
+def apply_header(lf: LedgerFile, header: Header, rows: list[list[str]]) -> None:
+    lf.columns, lf.headers = header.columns, header.headers
+    lf.header_row = header.last + 1
+    lf.above = " ".join(c for row in rows[:header.last + 1 - header.rows] for c in row if c)
 
 
-def utf8_error_at(data: bytes, limit: int | None = None) -> int | None:
-    """Offset of the first bytes that are not UTF-8 (in the first ``limit`` bytes: a
-    character cut by the limit is fine), or None; decoded in chunks, never whole."""
-    view, chunk = memoryview(data)[:limit], 1 << 22
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    final = limit is None or len(data) <= limit
-    start = 0
-    try:
-        for start in range(0, len(view), chunk):
-            decoder.decode(view[start:start + chunk], final=final and start + chunk >= len(view))
-    except UnicodeDecodeError as exc:
-        return start + exc.start
-    return None
+# --------------------------------------------------------------------------- excel
+
+def frame_from_rows(lf: LedgerFile, rows: list[list[str]], numbers) -> pd.DataFrame:
+    """Data rows as strings under the ledger's column names, with their row numbers."""
+    data = {"_row": list(numbers)}
+    for col in lf.ledger.columns:
+        pos = lf.columns.get(col.name)
+        data[col.name] = [r[pos] if pos is not None and pos < len(r) else "" for r in rows]
+    data["_extra"] = [any(v.strip() for v in r) for r in rows]  # row has content anywhere
+    return pd.DataFrame(data)
 
 
-def line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def read_workbook_parts(lf: LedgerFile) -> tuple[list[LedgerFile], list[Ignored]]:
+    """One LedgerFile per sheet that holds the ledger; other sheets are listed as not read."""
+    sheets = read_workbook(lf.path, lf.relpath, lf.kind)
+    lf.encoding = lf.kind
+    parts, problems, skipped = [], [], []
+    names = lf.ledger.header_names
+    for sheet in sheets:
+        if max((sum(1 for c in row if normalise_header(c) in names) for row in sheet.rows[:SEARCH_ROWS]),
+               default=0) < 2:
+            skipped.append(Ignored(f"{lf.relpath}［{sheet.name}］", NOT_DATA_SHEET.format(title=lf.ledger.title)))
+            continue
+        part = LedgerFile(lf.ledger, lf.path, lf.relpath, sha256=lf.sha256, kind=lf.kind,
+                          encoding=lf.kind, sheet=sheet.name)
+        try:
+            header = locate(lf.ledger, sheet.rows, f"{lf.relpath} 工作表“{sheet.name}”")
+        except LedgerError as exc:
+            problems += exc.problems
+            continue
+        apply_header(part, header, sheet.rows)
+        first = header.last + 1
+        part.frame = frame_from_rows(part, sheet.rows[first:], range(first + 1, len(sheet.rows) + 1))
+        parts.append(part)
+    if problems:
+        raise LedgerError(problems)
+    if not parts:
+        raise LedgerError([f"{lf.relpath}: 没有一个工作表含{lf.ledger.title}的表头"
+                           f"（应包含：{'、'.join(c.header for c in lf.ledger.columns)}）"])
+    for part in parts:
+        part.parts = len(parts)
+    return parts, skipped
 
+
+# --------------------------------------------------------------------------- text
 
 def confirm_encoding(lf: LedgerFile) -> None:
     """Check the whole of a CSV judged UTF-8 on its head alone.
@@ -183,104 +222,11 @@ def confirm_encoding(lf: LedgerFile) -> None:
                            "（混合了GB18030等其他编码），请在原系统中重新导出整个文件"])
 
 
-def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8 copy of a GB18030 file, written in a streaming pass."""
-    target = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
-    with path.open(encoding=encoding, newline="") as src, target.open("w", encoding="utf-8",
-                                                                       newline="") as dst:
-        for chunk in iter(lambda: src.read(1 << 20), ""):
-            dst.write(chunk)
-    return target
-
-
-# --------------------------------------------------------------------------- excel
-
-def cell_text(value) -> str:
-    """An Excel cell as text: integral floats without '.0', dates as ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return str(value)
-
-
-def excel_rows(path: Path, ledger: Ledger | None) -> tuple[str, list[list[str]]]:
-    """The sheet named after the ledger (or the first one), up to its last row with content."""
+def read_text(lf: LedgerFile, workdir: Path) -> LedgerFile:
+    """Locate the header of a CSV or text export and prepare its data rows."""
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except python_calamine.PasswordError as exc:
-        raise LedgerError([f"{path.name}: 文件已加密，无法读取（{exc}）；请另存为不加密的文件"]) from exc
-    except Exception as exc:
-        raise LedgerError([f"{path.name}: 无法读取该 Excel 文件（{type(exc).__name__}: {exc}）"]) from exc
-    names = workbook.sheet_names
-    wanted = [n for n in names if ledger and n.strip() in (ledger.key, ledger.title, *ledger.stems)]
-    sheet_name = wanted[0] if wanted else names[0]
-    sheet = workbook.get_sheet_by_name(sheet_name)
-    rows = [[cell_text(v).strip() for v in row] for row in sheet.to_python(skip_empty_area=False)]
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return sheet_name, rows
-
-
-# --------------------------------------------------------------------------- header
-
-def locate_header(lf: LedgerFile, rows: list[list[str]]) -> int:
-    """Index (0-based) of the header row among ``rows``; fills ``lf.columns``/``lf.headers``."""
-    names = lf.ledger.header_names
-    best, best_hits = -1, 0
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for c in row if normalise_header(c) in names)
-        if hits > best_hits:
-            best, best_hits = i, hits
-    if best_hits < 2:
-        raise LedgerError([f"{lf.relpath}: 前{HEADER_SEARCH_ROWS}行中找不到{lf.ledger.title}的表头"
-                           f"（应包含：{'、'.join(c.header for c in lf.ledger.columns)}）"])
-    for pos, text in enumerate(rows[best]):
-        name = names.get(normalise_header(text))
-        if name and name not in lf.columns:
-            lf.columns[name] = pos
-            lf.headers[name] = text.strip()
-    missing = [c.header for c in lf.ledger.columns if c.required and c.name not in lf.columns]
-    if missing:
-        raise LedgerError([f"{lf.relpath}: 第{best + 1}行表头缺少必填列：{'、'.join(missing)}"])
-    lf.header_row = best + 1
-    return best
-
-
-def frame_from_rows(lf: LedgerFile, rows: list[list[str]], first_row: int) -> pd.DataFrame:
-    """Data rows as strings under the ledger's column names, with their row numbers."""
-    data = {"_row": range(first_row, first_row + len(rows))}
-    for col in lf.ledger.columns:
-        pos = lf.columns.get(col.name)
-        data[col.name] = [r[pos] if pos is not None and pos < len(r) else "" for r in rows]
-    data["_extra"] = [any(v.strip() for v in r) for r in rows]  # row has content anywhere
-    return pd.DataFrame(data)
-
-
-# --------------------------------------------------------------------------- reading
-
-def read_file(lf: LedgerFile, workdir: Path) -> LedgerFile:
-    """Locate the header and prepare the data rows of one file."""
-    if lf.path.suffix.lower() in EXCEL_SUFFIXES:
-        lf.sha256 = sha256_of(lf.path)
-        lf.sheet, rows = excel_rows(lf.path, lf.ledger)
-        lf.encoding = "xlsx" if lf.path.suffix.lower() != ".xls" else "xls"
-        h = locate_header(lf, rows)
-        lf.frame = frame_from_rows(lf, rows[h + 1:], h + 2)
-        return lf
-    try:
-        data = lf.path.read_bytes()     # one read for the hash, the encoding and the lines
-        lf.sha256 = hashlib.sha256(data).hexdigest()
-        # decided on the head; DuckDB's reader checks the rest (see confirm_encoding)
-        lf.encoding = encoding_of(data, limit=HEAD_BYTES)
+        data = lf.path.read_bytes()     # one read for the encoding and the lines
+        lf.encoding = encoding_of(data, limit=HEAD_BYTES)    # DuckDB's reader checks the rest
         lf.encoding_confirmed = len(data) <= HEAD_BYTES or lf.encoding != "utf-8"
         source = lf.path
         if not lf.encoding.startswith("utf-8"):
@@ -292,73 +238,47 @@ def read_file(lf: LedgerFile, workdir: Path) -> LedgerFile:
         line = line_at(data, utf8_error_at(data) or 0)
         raise LedgerError([f"{lf.relpath} 第{line}行: 从这一行起不是UTF-8编码，整个文件按GB18030也读不通"
                            "（一个文件里混用了两种编码？），请在原系统中重新导出整个文件"]) from exc
-    with source.open(encoding="utf-8-sig", newline="", errors="replace") as f:
-        head = f.read(HEAD_BYTES)
-    counter = _LineCounter(head)
-    head_records, lines_after = [], []
-    for record in csv.reader(counter):
-        head_records.append(record)
-        lines_after.append(counter.count)
-        if len(head_records) >= HEADER_SEARCH_ROWS:
-            break
-    h = locate_header(lf, head_records)
-    lf.csv_skip = lines_after[h]  # physical lines up to and including the header
-    lf.width = max(len(r) for r in head_records)
+    head = data[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
+    lf.delimiter = delimiter_of(head)
+    records = split_records(head, lf.delimiter, lf.relpath, partial=len(data) > HEAD_BYTES)[:SEARCH_ROWS]
+    rows = [r.cells for r in records]
+    header = locate(lf.ledger, rows, lf.relpath)
+    apply_header(lf, header, rows)
+    after = header.last + 1
+    # physical lines up to and including the header
+    lf.csv_skip = records[after].line - 1 if after < len(records) else head.count("\n") + 1
+    lf.width = max(len(r) for r in rows)
     lf.csv_path = source
     lf.data_lines = count_data_lines(data, lf.csv_skip)
     return lf
 
 
-def read_csv_in_python(lf: LedgerFile) -> None:
-    """The exact, slower way: Python's csv module keeps blank and ragged rows in place."""
-    with lf.csv_path.open(encoding="utf-8-sig", newline="") as f:
-        records = list(csv.reader(f))
-    while records and not any(c.strip() for c in records[-1]):
+def read_text_exactly(lf: LedgerFile) -> None:
+    """The exact way: every row as the clerk sees it, blank and ragged rows in place."""
+    text = lf.csv_path.read_text(encoding="utf-8-sig")
+    width = max(lf.columns.values()) + 1
+    records = split_records(text, lf.delimiter, lf.relpath, width=width)
+    while records and not any(c.strip() for c in records[-1].cells):
         records.pop()
-    h = lf.header_row - 1
-    lf.frame = frame_from_rows(lf, [[c.strip() for c in r] for r in records[h + 1:]], h + 2)
+    data = records[lf.header_row:]
+    lf.literal_quotes = [r.row for r in data if r.literal_quote]
+    lf.frame = frame_from_rows(lf, [[c.strip() for c in r.cells] for r in data], (r.row for r in data))
 
 
-class _LineCounter:
-    """Iterates the lines of ``text`` and counts how many were taken."""
-
-    def __init__(self, text: str):
-        self._lines = iter(text.splitlines(keepends=True))
-        self.count = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.count += 1
-        return line
+def read_file(lf: LedgerFile, workdir: Path) -> tuple[list[LedgerFile], list[Ignored]]:
+    """The sources of one file (its data sheets, or the file itself for text) and the
+    sheets not read."""
+    lf.kind = file_kind(lf.path, lf.relpath)
+    if lf.kind in ("xlsx", "xls"):
+        return read_workbook_parts(lf)
+    return [read_text(lf, workdir)], []
 
 
-def count_data_lines(data: bytes, skip_lines: int) -> int:
-    """Physical lines after the first ``skip_lines``, up to the last one with content.
-
-    Counted on bytes, at C speed.  When DuckDB returns another number of records
-    (blank lines between rows, quoted line breaks, mixed line endings), ``stage_file``
-    reads the file again, exactly, in Python.
-    """
-    start = 0
-    for _ in range(skip_lines):
-        start = data.find(b"\n", start) + 1
-        if start == 0:
-            return 0
-    end = len(data)
-    while end > start and data[end - 1] in b" \t\r\n":
-        end -= 1
-    if end == start:
-        return 0
-    return data.count(b"\n", start, end) + 1
-
-
-def read_all(found: dict[str, list[LedgerFile]], workdir: Path) -> list[LedgerFile]:
+def read_all(found: dict[str, list[LedgerFile]], workdir: Path) -> tuple[list[LedgerFile], list[Ignored]]:
     """Read every file; missing ledgers and unreadable files fail together, before any write."""
     problems: list[str] = []
     files: list[LedgerFile] = []
+    skipped: list[Ignored] = []
     for key, ledger_files in found.items():
         if not ledger_files:
             ledger = BY_KEY[key]
@@ -366,9 +286,11 @@ def read_all(found: dict[str, list[LedgerFile]], workdir: Path) -> list[LedgerFi
                             f"“{ledger.title}”开头的文件")
         for lf in ledger_files:
             try:
-                files.append(read_file(lf, workdir))
+                parts, not_read = read_file(lf, workdir)
+                files += parts
+                skipped += not_read
             except LedgerError as exc:
                 problems.extend(exc.problems)
     if problems:
         raise LedgerError(problems)
-    return files
+    return files, skipped

@@ -10,6 +10,7 @@ accepted values with their aliases.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Separators of multi-value cells: 、，,；; and white space.
@@ -32,7 +33,7 @@ EXPERT_DOMAIN_ALIASES = {"危险化学品（烟花爆竹）": ("危险化学品"
 class Column:
     name: str                      # internal column name
     header: str                    # the Chinese header of the contract
-    kind: str = "text"             # text | int | date | enum | multi | uscc | yesno | id
+    kind: str = "text"             # text | int | date | enum | multi | uscc | yesno | id | phone
     required: bool = True
     aliases: tuple[str, ...] = ()  # other headers accepted for this column
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # enum: value -> aliases
@@ -66,10 +67,15 @@ class Ledger:
         return names
 
 
+# White space of every kind and the invisible format characters a copy-paste brings along
+# (zero-width spaces and joiners, byte-order marks, soft hyphens, word joiners).
+INVISIBLE = re.compile(r"[\s\u00a0\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]+")
+
+
 def normalise_header(text: str) -> str:
-    """Headers compare without spaces, full-width parentheses or a trailing '*'."""
-    table = str.maketrans({"（": "(", "）": ")", "\u3000": "", " ": "", "*": "", "\n": ""})
-    return str(text).translate(table).strip()
+    """Headers compare without white space or invisible characters, full-width
+    parentheses or a '*' (required-column mark)."""
+    return INVISIBLE.sub("", str(text)).translate(str.maketrans({"（": "(", "）": ")", "*": ""}))
 
 
 def _enum(*pairs: tuple[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -167,7 +173,7 @@ CADRES = Ledger(
         Column("name", "姓名"),
         Column("dept", "所属单位", aliases=("单位", "所在单位"), ref="departments"),
         Column("title", "职务", required=False, aliases=("职位",)),
-        Column("phone", "手机号码", required=False, aliases=("手机", "联系电话", "电话")),
+        Column("phone", "手机号码", "phone", required=False, aliases=("手机", "联系电话", "电话")),
         Column("licence", "执法证号", required=False, aliases=("执法证编号", "执法证")),
         Column("on_team", "帮扶工作队", "yesno", aliases=("是否工作队成员",), values=YES_NO),
     ),
@@ -183,7 +189,7 @@ EXPERTS = Ledger(
         Column("domains", "专业领域", "multi", aliases=("专业", "擅长领域"),
                values={d: EXPERT_DOMAIN_ALIASES.get(d, ()) for d in EXPERT_DOMAINS}),
         Column("employer", "工作单位", aliases=("单位",)),
-        Column("phone", "手机号码", required=False, aliases=("手机", "联系电话", "电话")),
+        Column("phone", "手机号码", "phone", required=False, aliases=("手机", "联系电话", "电话")),
         Column("resident", "驻局专家", "yesno", aliases=("是否驻局",), values=YES_NO),
         Column("weekly_cap", "每周服务上限", "int", aliases=("每周上限",), max_value=50),
     ),
@@ -269,9 +275,23 @@ PROBLEM_CODES = {
     "uscc_kind_mismatch": "统一社会信用代码前两位与单位类别不符：核对代码或监管类别",
     "unknown_reference": "引用的单位、干部、专家或部门不存在：先在对应台账中登记，或改正编号",
     "duplicate_key": "编号重复：同一编号只保留第一条有效记录，后面的请删除或改号",
+    "duplicate_conflict": "同一编号出现在两个文件（或工作表）中且内容不同：核对后只留正确的一条",
+    "excel_error": "单元格是 Excel 错误值（#VALUE!、#REF!、#DIV/0! 等）：改正公式或填入实际值",
+    "number_reformatted": "数字被 Excel 改成了科学计数法（如 1.34148E+10），原数字已丢失：把该列设为文本后重新填写",
+    "bad_phone": "电话号码不对：手机11位，座机写作 0595-22345678",
+}
+
+# Values loaded corrected (the row is kept, the fix list says what was done); a problem in
+# an optional column blanks the value instead of quarantining the row (its code above).
+FIX_CODES = {
+    "invisible_chars": "编号或选项中有空格或不可见字符（如零宽空格）：已去除；请在原表中删去",
+    "leading_zero_restored": "座机号码前面的0被 Excel 去掉了：已补回；请在原表中把该列设为文本",
+    "unclosed_quote": "一行中有未闭合的英文双引号：已按原样读作字符，后面的行照常读取；请核对该行",
 }
 SKIP_CODES = {
     "title_row": "表头上方的标题行或空行",
     "blank_row": "空行",
     "total_row": "合计/总计行",
+    "superseded": "同一台账的更正版或较新版本中也有这一编号，以那一版为准",
+    "duplicate_copy": "与另一文件（或工作表）中同一编号的行完全相同，只读一次",
 }

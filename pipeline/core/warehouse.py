@@ -29,8 +29,8 @@ from pipeline.core.weeks import week_label
 SQL_DIR = Path(__file__).with_name("sql")
 # 1: the first build (no version recorded); 2: unit snapshots and figures kept per week.
 SCHEMA_VERSION = 2
-# Tables holding what raw/ cannot recreate: kept by upgrades (none yet).
-RECORDED_TABLES: tuple[str, ...] = ()
+# Tables holding what raw/ cannot recreate: kept by upgrades.
+RECORDED_TABLES: tuple[str, ...] = ("quarantine_history",)
 
 
 class WarehouseBusy(BangfuError):
