@@ -90,7 +90,6 @@ def test_bad_value_is_quarantined_or_blanked(tmp_path, ingest, ledger, index, he
     loaded = con.execute(f"SELECT count(*) FROM {ledger}").fetchone()[0]
     assert loaded == len(rows[ledger]) - (0 if optional else 1)
     if optional:
-        key = BY_KEY[ledger].id_column.name
         kept = con.execute(f"SELECT {column} FROM {ledger} WHERE source_row = ?", [index + 2]).fetchone()
         assert kept[0] in (None, []), kept          # blanked, never loaded as it was
 
