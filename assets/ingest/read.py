@@ -47,6 +47,7 @@ from pipeline.core.ledgers import BY_KEY, LEDGERS, Ledger, normalise_header
 
 HEAD_BYTES = 256 * 1024             # the head of a CSV: where the header is looked for
 NOT_DATA_SHEET = "没有{title}的表头，视为说明或汇总页，未读取"
+COPY_NAME = re.compile(r"副本|复制|copy|\(\d+\)|（\d+）", re.IGNORECASE)
 
 __all__ = ["HEAD_BYTES", "LedgerError", "LedgerFile", "discover", "files_digest", "read_all",
            "read_file", "sha256_of"]
@@ -100,7 +101,8 @@ def discover(raw_dir: Path) -> tuple[dict[str, list[LedgerFile]], list[str], lis
     unrecognised: list[str] = []
     paths, ignored = candidates(raw_dir)
     seen: dict[str, str] = {}
-    for path in paths:
+    # of byte-for-byte copies the one not named as a copy is read (副本, copy, (1) …)
+    for path in sorted(paths, key=lambda p: (bool(COPY_NAME.search(p.stem)), p)):
         rel = path.relative_to(raw_dir).as_posix()
         ledger = ledger_by_name(path.stem) if path.suffix.lower() in SUFFIXES else None
         if ledger is None and path.suffix.lower() in SUFFIXES:
@@ -114,7 +116,9 @@ def discover(raw_dir: Path) -> tuple[dict[str, list[LedgerFile]], list[str], lis
             continue
         seen[digest] = rel
         found[ledger.key].append(LedgerFile(ledger, path, rel, sha256=digest))
-    return found, unrecognised, ignored
+    for files in found.values():
+        files.sort(key=lambda lf: lf.relpath)
+    return found, sorted(unrecognised), ignored
 
 
 def ledger_by_name(stem: str) -> Ledger | None:
