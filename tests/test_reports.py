@@ -475,8 +475,8 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
         raw = dict.fromkeys(headers, "x") | {"单位编号": f"BAD{i:03d}", "从业人数": "很多"}
         con.execute("INSERT INTO quarantine VALUES ('units', ?, ?, 'employees', '从业人数', '很多', "
                     "'not_a_number', ?)", [file, 5000 + i, PROBLEM_CODES["not_a_number"]])
-        con.execute("INSERT INTO quarantine_rows VALUES ('units', ?, ?, ?)",
-                    [file, 5000 + i, json.dumps(raw, ensure_ascii=False)])
+        con.execute("INSERT INTO quarantine_rows VALUES ('units', ?, ?, ?, ?)",
+                    [file, 5000 + i, json.dumps(raw, ensure_ascii=False), f"BAD{i:03d}"])
     con.execute("UPDATE ingest_files SET rows_quarantined = 80 WHERE ledger = 'units'")
     # 60 spot checks
     con.execute("""INSERT INTO spot_checks SELECT week, plan_for, pick + 100 * k, unit_id, name, subdistrict,
@@ -490,10 +490,11 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
     text = squash(pdf_text(stage / DISTRICT_PDF))
     assert (f"共{total_overdue}条逾期未整改隐患，本表只列出前{CAPS['overdue']}条，"
             f"全部{total_overdue}条见《汇总表_{WEEK}.xlsx》“逾期隐患”工作表") in text
-    assert (f"共80处问题（80行），本表只列出前{CAPS['quarantine']}条，全部80条见《待修正清单_{WEEK}.xlsx》") in text
     spot_total = len(data["spot_checks"])
     assert f"共{spot_total}家抽查单位，本表只列出前{CAPS['spot']}条" in text
-    assert "80行未通过校验，已隔离" in text and "not_a_number" in text
+    # leaders read one paragraph; the rows, codes and reasons are in the fix list only
+    assert "80行未通过校验，已隔离" in text and "监管对象台账80行" in text and "《待修正清单》" in text
+    assert "not_a_number" not in text and "BAD000" not in text
     assert pages[DISTRICT_PDF] <= 12
 
     # the workbooks hold them all
@@ -504,11 +505,12 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
     assert fix.sheetnames == ["说明", "监管对象台账"]
     ws = fix["监管对象台账"]
     header = [c.value for c in ws[1]]
-    assert header[:2] == ["文件", "行号"] and header[2:-1] == headers and header[-1] == "问题（全部）"
+    lead = ["文件", "行号", "单位名称", "所属街道", "首次发现", "影响统计"]
+    assert header[:6] == lead and header[6:-2] == headers and header[-2:] == ["问题（全部）", "建议"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 80 and rows[0][0] == file and rows[0][1] == 5000
-    assert rows[0][2] == "BAD000" and "不是有效的整数" in rows[0][-1] and "很多" in rows[0][-1]
-    col = headers.index("从业人数") + 3
+    assert rows[0][6] == "BAD000" and "不是有效的整数" in rows[0][-2] and "很多" in rows[0][-2]
+    col = headers.index("从业人数") + 7
     assert ws.cell(2, col).fill.fgColor.rgb.endswith("FFE699")
 
 

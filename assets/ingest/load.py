@@ -38,7 +38,8 @@ UNCLOSED_QUOTE = "此行有一个未闭合的英文双引号，已按原样读�
 RESULT_TABLES = """
 CREATE OR REPLACE TABLE quarantine (ledger VARCHAR, file VARCHAR, row BIGINT, column_name VARCHAR,
     header VARCHAR, value VARCHAR, code VARCHAR, reason VARCHAR);
-CREATE OR REPLACE TABLE quarantine_rows (ledger VARCHAR, file VARCHAR, row BIGINT, raw JSON);
+CREATE OR REPLACE TABLE quarantine_rows (ledger VARCHAR, file VARCHAR, row BIGINT, raw JSON,
+    row_key VARCHAR);
 CREATE OR REPLACE TABLE cell_fixes (ledger VARCHAR, file VARCHAR, row BIGINT, column_name VARCHAR,
     header VARCHAR, value VARCHAR, code VARCHAR, reason VARCHAR, action VARCHAR);
 CREATE OR REPLACE TABLE skipped_rows (ledger VARCHAR, file VARCHAR, row BIGINT, code VARCHAR,
@@ -161,8 +162,10 @@ def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[Ledg
                     {"ledger": ledger.key, **headers})
     # the raw row as the clerk wrote it, under the contract's headers (struct field names)
     raw = ", ".join(f"{sql_str(c.header)}: s.{c.name}" for c in ledger.columns)
+    key = ledger.id_column.name
     con.execute(f"""INSERT INTO quarantine_rows
-        SELECT $ledger, s._file, s._row, to_json({{{raw}}})
+        SELECT $ledger, s._file, s._row, to_json({{{raw}}}) AS raw,
+            coalesce(clean(s.{key}), 'md5:' || md5(to_json({{{raw}}})::VARCHAR))
         FROM stg_{ledger.key} s JOIN chk_{ledger.key} c USING (_file, _row)
         WHERE len(c._problems) > 0""", {"ledger": ledger.key})
     remember_quarantine(con, ledger, run_date)
@@ -185,13 +188,11 @@ def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[Ledg
 def remember_quarantine(con: duckdb.DuckDBPyConnection, ledger: Ledger, run_date: dt.date) -> None:
     """Note the day each quarantined problem was first seen: a row is the same across runs
     by its ledger, its key (or, without one, its content) and the problem."""
-    key = ledger.id_column.name
     con.execute(f"""INSERT INTO quarantine_history
-        SELECT DISTINCT $ledger, coalesce(clean(s.{key}), 'md5:' || md5(q.raw::VARCHAR)), p.code, $day
+        SELECT DISTINCT $ledger, q.row_key, p.code, $day
         FROM (SELECT _file, _row, unnest(_problems) AS p FROM chk_{ledger.key}) c
-        JOIN stg_{ledger.key} s USING (_file, _row)
         JOIN quarantine_rows q ON q.ledger = $ledger AND q.file = c._file AND q.row = c._row
-        WHERE (coalesce(clean(s.{key}), 'md5:' || md5(q.raw::VARCHAR)), p.code) NOT IN (
+        WHERE (q.row_key, p.code) NOT IN (
             SELECT (row_key, code) FROM quarantine_history WHERE ledger = $ledger)""",
                 {"ledger": ledger.key, "day": run_date})
 

@@ -19,6 +19,7 @@ import json
 import re
 from pathlib import Path
 
+from assets.report.fixes import plain, visible, work_list
 from assets.report.manifest import code_version
 from pipeline.core.config import DISTRIBUTION_KEYS, load_config
 from pipeline.core.ledgers import BY_KEY, LEDGERS, PROBLEM_CODES, SKIP_CODES, SUBDISTRICTS
@@ -114,6 +115,16 @@ def _titled(entries: list[dict]) -> list[dict]:
     return entries
 
 
+def _unit_names(con) -> dict[str, dict]:
+    """Unit number (as the checks compare it) → name, subdistrict, whether quarantined."""
+    units: dict[str, dict] = {}
+    for r in rows(con, "unit_names"):
+        key = plain(r["unit_id"])
+        if key and (key not in units or not r["quarantined"]):
+            units[key] = r
+    return units
+
+
 def _quarantine(con) -> dict:
     order = {ledger.key: i for i, ledger in enumerate(LEDGERS)}
     summary = _titled(rows(con, "quarantine_summary"))
@@ -125,19 +136,35 @@ def _quarantine(con) -> dict:
     for r in rows(con, "quarantine_rows"):
         raw = json.loads(r["raw"]) if isinstance(r["raw"], str) else (r["raw"] or {})
         found.append({"ledger": r["ledger"], "file": r["file"], "row": r["row"], "raw": raw,
+                      "first_seen": r["first_seen"],
                       "problems": by_row.get((r["ledger"], r["file"], r["row"]), [])})
     # problems of rows whose raw copy is missing still need fixing
     seen = {(r["ledger"], r["file"], r["row"]) for r in found}
     for key, probs in by_row.items():
         if key not in seen:
-            found.append({"ledger": key[0], "file": key[1], "row": key[2], "raw": {}, "problems": probs})
+            found.append({"ledger": key[0], "file": key[1], "row": key[2], "raw": {},
+                          "first_seen": None, "problems": probs})
     found.sort(key=lambda r: (order.get(r["ledger"], 99), r["file"], r["row"]))
+    units = _unit_names(con)
+    derived = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'priority_targets'"
+                          ).fetchone()[0]
+    targets = {plain(r["unit_id"]) for r in rows(con, "targets_so_far")} if derived else set()
+    listed = work_list(found, units, targets)
     headers = {ledger.key: [c.header for c in ledger.columns] for ledger in LEDGERS}
     skipped = _titled(rows(con, "skipped"))
     for s in skipped:
         s["meaning"] = SKIP_CODES.get(s["code"], s["code"])
-    return {"summary": summary, "rows": found, "total_rows": len(found), "headers": headers,
-            "titles": {ledger.key: ledger.title for ledger in LEDGERS}, "skipped": skipped}
+    fixes = _titled(rows(con, "cell_fixes"))
+    for f in fixes:
+        f["value"] = visible(f["value"])
+    by_subdistrict: dict[str, int] = {}
+    for r in listed:
+        by_subdistrict[r["subdistrict"] or "街道不明"] = by_subdistrict.get(r["subdistrict"] or "街道不明", 0) + 1
+    return {"summary": summary, "rows": listed, "total_rows": len(listed), "headers": headers,
+            "titles": {ledger.key: ledger.title for ledger in LEDGERS}, "skipped": skipped,
+            "fixes": fixes, "ignored": rows(con, "ignored_files"),
+            "conflicts": _titled(rows(con, "conflicts")),
+            "by_subdistrict": dict(sorted(by_subdistrict.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
 def _units_info(con, unit_ids: list[str]) -> tuple[dict, dict]:

@@ -55,6 +55,11 @@ def build_manifest(con, start: dt.date, week_dir: Path | None = None, extra: dic
         "outputs": outputs(week_dir) if week_dir else [],
         "unrecognised_files": [f for (f,) in con.execute(
             "SELECT file FROM unrecognised_files ORDER BY file").fetchall()],
+        "ignored_files": [{"file": f, "reason": r} for f, r in con.execute(
+            "SELECT file, reason FROM ignored_files ORDER BY file").fetchall()],
+        "conflicts": [dict(zip(("ledger", "kept", "other", "shared", "rule"), row, strict=True))
+                      for row in con.execute("SELECT ledger, kept, other, shared, rule FROM ingest_conflicts "
+                                             "ORDER BY ledger, kept, other").fetchall()],
         "figures": figures,
         "config_sha256": figures.get("config_sha256"),
         **(extra or {}),

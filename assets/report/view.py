@@ -176,14 +176,14 @@ def _progress_rows(data: dict, scope: str | None) -> list[dict]:
     return rows
 
 
-def _data_quality(data: dict) -> dict:
+def _data_quality(data: dict, scope: str | None) -> dict:
+    """Counts for the one paragraph leaders read; row-level detail is in the fix list only."""
     q = data["quarantine"]
-    problems = []
-    for row in q["rows"]:
-        for p in row["problems"]:
-            problems.append({"ledger_title": q["titles"].get(row["ledger"], row["ledger"]),
-                             "file": row["file"], "row": row["row"], "header": p.get("header"),
-                             "value": p.get("value"), "reason": p.get("reason")})
+    mine = [r for r in q["rows"] if scope is None or r["subdistrict"] == scope]
+    by_ledger: dict[str, int] = {}
+    for r in mine:
+        title = q["titles"].get(r["ledger"], r["ledger"])
+        by_ledger[title] = by_ledger.get(title, 0) + 1
     inputs = data["inputs"]
     return {
         "files": len(inputs),
@@ -191,10 +191,14 @@ def _data_quality(data: dict) -> dict:
         "rows_loaded": sum(i["rows_loaded"] or 0 for i in inputs),
         "rows_quarantined": sum(i["rows_quarantined"] or 0 for i in inputs) or q["total_rows"],
         "rows_skipped": sum(i["rows_skipped"] or 0 for i in inputs),
-        "summary": q["summary"],
-        "problems": problems[:CAPS["quarantine"]],
-        "problems_total": len(problems),
-        "unrecognised": data["unrecognised_files"],
+        "mine": len(mine),
+        "knock_ons": sum(1 for r in mine if r["knock_on_of"]),
+        "weighing": sum(1 for r in mine if r["weighs"]),
+        "by_ledger": "、".join(f"{k}{v}行" for k, v in by_ledger.items()),
+        "by_subdistrict": "、".join(f"{k}{v}行" for k, v in q["by_subdistrict"].items()),
+        "fixes": len(q["fixes"]),
+        "conflicts": len(q["conflicts"]),
+        "not_read": len(q["ignored"]) + len(data["unrecognised_files"]),
     }
 
 
@@ -249,7 +253,7 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "overdue_max": max((h["days_overdue"] for h in overdue), default=0),
         "major_open": major[:CAPS["major"]], "major_total": len(major),
         "uncovered": uncovered[:CAPS["uncovered"]], "uncovered_total": len(uncovered),
-        "dq": _data_quality(data),
+        "dq": _data_quality(data, scope),
         "pairs": pairs_[:CAPS["pairs"]], "pairs_total": len(pairs_),
         "spot": spot[:CAPS["spot"]], "spot_total": len(spot),
         "seed": data["spot_seed"] or next((s["seed"] for s in data["spot_checks"] if s["seed"]), None),

@@ -265,21 +265,42 @@ def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
 
 # --- 待修正清单 ------------------------------------------------------------------------
 
+def problem_text(p: dict) -> str:
+    """One problem for the clerk: the column, the value as written, what is wrong exactly."""
+    text = f"{p.get('header') or '—'}：{p.get('reason')}（填写值：{p.get('value') or '空'}）"
+    return text + (f"——{p['detail']}" if p.get("detail") else "")
+
+
+def knock_on_text(row: dict) -> str:
+    cause = row["knock_on_of"]
+    return (f"连带隔离：所填单位编号的单位在监管对象台账 {cause['file']} 第{cause['row']}行被隔离；"
+            "改好那一行后本行自动恢复，无需改动本行")
+
+
 def fix_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
+    """待修正清单: a work list for the ledger clerks, ledger by ledger, fix by fix."""
     q = data["quarantine"]
     wb, used = Workbook(), set()
     readme = new_sheet(wb, "说明", used)
     heading(readme, f"待修正清单（{data['week']}）",
-            "以下各工作表列出未通过校验、已被隔离的台账行：原有各列保持原样，前两列是文件和行号，"
-            "最后一列写明全部问题及修正方法，有问题的单元格标为黄色。",
-            "请在原台账文件中逐行改正后重新运行；改正前这些行不计入周报。")
-    if not q["rows"]:
+            "各台账工作表列出未通过校验、已被隔离的行：原有各列保持原样，前几列是文件、行号、单位及所属街道、"
+            "首次发现的周和是否影响统计，“问题”列写明全部问题，“建议”列给出看得出的改法；有问题的单元格标为黄色。",
+            "“连带隔离”的行本身没有错：它所填单位的那一行被隔离了，改好单位行后自动恢复。"
+            "“已自动处理”工作表列出入库时置空或修正的单元格：数据已入库，但请在原台账中改正。",
+            "请在原台账文件中逐行改正后重新运行；改正前被隔离的行不计入周报。")
+    if not q["rows"] and not q["fixes"] and not q["ignored"] and not q["conflicts"]:
         append(readme, ["本周各台账均通过校验，没有需要修正的行。"], font=BOLD)
         readme.column_dimensions["A"].width = 100
         return save_workbook(wb, path, when)
     table(readme, ["台账", "问题代码", "行数", "问题数", "如何修正"],
           [[s["ledger_title"], s["code"], s["rows"], s["problems"], s["fix"]] for s in q["summary"]],
           [16, 22, 8, 8, 70])
+    if q["conflicts"] or q["ignored"]:
+        append(readme, [])
+        table(readme, ["文件", "情况", "", "", "处理"],
+              [[f"{c['kept']} / {c['other']}", f"{c['ledger_title']}：{c['shared']}个相同编号", "", "", c["rule"]]
+               for c in q["conflicts"]] + [[i["file"], "未读取", "", "", i["reason"]] for i in q["ignored"]],
+              empty=None)
     by_ledger: dict[str, list] = {}
     for row in q["rows"]:
         by_ledger.setdefault(row["ledger"], []).append(row)
@@ -288,17 +309,27 @@ def fix_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
         headers = list(q["headers"].get(ledger) or [])
         for row in rows:                           # raw keys beyond the contract, if any
             headers += [k for k in row["raw"] if k not in headers]
-        header_row = table(ws, ["文件", "行号", *headers, "问题（全部）"], [],
-                           [28, 7] + [14] * len(headers) + [60], empty=None)
-        for row in rows:
-            problems = "；".join(f"{p.get('header') or '—'}：{p.get('reason')}（填写值：{p.get('value') or '空'}）"
-                                for p in row["problems"])
-            r = append(ws, [row["file"], row["row"], *[row["raw"].get(h) for h in headers], problems], wrap=True)
+        lead = ["文件", "行号", "单位名称", "所属街道", "首次发现", "影响统计"]
+        header_row = table(ws, [*lead, *headers, "问题（全部）", "建议"], [],
+                           [28, 7, 24, 10, 26, 12] + [14] * len(headers) + [60, 36], empty=None)
+        # knock-ons last: they are fixed by fixing the row that caused them
+        for row in sorted(rows, key=lambda r: r["knock_on_of"] is not None):
+            problems = knock_on_text(row) if row["knock_on_of"] else "；".join(map(problem_text, row["problems"]))
+            if row["knock_ons"]:
+                problems += f"；另有{len(row['knock_ons'])}行因本行连带隔离（改好本行即恢复）"
+            advice = "".join(p["suggestion"] for p in row["problems"] if p.get("suggestion"))
+            r = append(ws, [row["file"], row["row"], row["unit_name"], row["subdistrict"], row["first_seen"],
+                            row["weighs"], *[row["raw"].get(h) for h in headers], problems, advice], wrap=True)
             bad = {p.get("header") for p in row["problems"]}
-            for j, h in enumerate(headers, start=3):
-                if h in bad:
+            for j, h in enumerate(headers, start=len(lead) + 1):
+                if h in bad and not row["knock_on_of"]:
                     ws.cell(r, j).fill = PROBLEM_FILL
         ws.freeze_panes = ws.cell(header_row + 1, 3)
+    if q["fixes"]:
+        ws = wb.create_sheet(sheet_title("已自动处理", used))
+        table(ws, ["台账", "文件", "行号", "列", "原填写值", "处理", "说明"],
+              [[f["ledger_title"], f["file"], f["row"], f["header"], f["value"], f["action"], f["reason"]]
+               for f in q["fixes"]], [16, 28, 7, 14, 24, 10, 70])
     return save_workbook(wb, path, when)
 
 

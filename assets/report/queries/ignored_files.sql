@@ -1,0 +1,1 @@
+SELECT file, reason FROM ignored_files ORDER BY file
