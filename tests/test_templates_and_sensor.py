@@ -11,7 +11,10 @@ def test_templates_have_the_headers_and_drop_down_lists(tmp_path, ingest):
     paths = write_templates(tmp_path / "templates")
     assert len(paths) == len(LEDGERS)
     for ledger, path in zip(LEDGERS, paths, strict=True):
-        sheet = load_workbook(path).active
+        book = load_workbook(path)
+        assert book.sheetnames == [ledger.title, "填写说明"]
+        assert "更正" in " ".join(str(c.value) for c in book["填写说明"]["A"])   # the rules are stated
+        sheet = book.active
         assert [c.value for c in sheet[1]] == [c.header for c in ledger.columns]
         lists = {dv.formula1.strip('"') for dv in sheet.data_validations.dataValidation}
         enums = {",".join(c.values) for c in ledger.columns if c.kind in ("enum", "yesno")}
@@ -22,6 +25,7 @@ def test_templates_have_the_headers_and_drop_down_lists(tmp_path, ingest):
     assert {r[0] for r in con.execute("SELECT ledger FROM ingest_files").fetchall()} == {
         ledger.key for ledger in LEDGERS}
     assert con.execute("SELECT sum(rows_read) FROM ingest_files").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM ignored_files WHERE file LIKE '%［填写说明］'").fetchone()[0] == len(LEDGERS)
 
 
 def test_ledger_sensor_is_off_by_default_and_fires_once_per_change(tmp_path):
