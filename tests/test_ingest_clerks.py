@@ -327,3 +327,88 @@ def test_bad_files_are_refused_for_the_right_reason(tmp_path, make, reason):
     (raw / "ok.xlsx").unlink()
     problems = refused(raw)
     assert any(p.startswith("专家库.xlsx:") and reason in p for p in problems), problems
+
+
+# --- a subdistrict's own form ------------------------------------------------------------------
+
+FORM_HEADER = ["序号", "企业名称", "统一社会信用代码", "所属街道", "发现日期", "隐患级别", "隐患类别",
+               "隐患描述", "整改时限", "整改情况", "复查日期"]
+
+
+def own_form(raw, rows, name="东海街道隐患排查整改台账（街道自制）.xlsx"):
+    """What a subdistrict keeps: firm names, 序号, 整改情况 and 复查日期, no IDs, no 发现途径."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "隐患台账"
+    ws.append(["东海街道安全隐患排查整改情况登记表"])
+    ws.append(FORM_HEADER)
+    for i, r in enumerate(rows, start=1):
+        ws.append([i, *r])
+    wb.save(raw / name)
+
+
+def test_a_subdistricts_own_hazard_form_loads_whole(tmp_path, ingest):
+    from factory import uscc
+    raw = write_ledgers(tmp_path / "raw")
+    own_form(raw, [
+        ["泉州市丰泽区甲鞋服有限公司", "", "东海", "2023-08-03", "一般", "消防", "灭火器过期", "2023-08-10",
+         "已整改", "2023-08-08"],
+        ["泉州市丰泽区甲鞋服有限公司 ", "", "", "2023-08-04", "一般", "用电", "私拉乱接", "2023-08-20",
+         "整改中", ""],
+        ["丰泽区乙小学", uscc(2, "12"), "", "2023-08-05", "一般隐患", "消防", "疏散指示灯损坏", "2023-08-12",
+         "已整改", "2023-08-09"],
+    ])
+    con = ingest(raw)
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+    got = con.execute("""SELECT unit_id, found_on::VARCHAR, fixed_on::VARCHAR, hazard_id LIKE 'YH-%'
+        FROM hazards WHERE source_file LIKE '东海街道%' ORDER BY source_row""").fetchall()
+    assert got == [("FZ000001", "2023-08-03", "2023-08-08", True), ("FZ000001", "2023-08-04", None, True),
+                   ("FZ000002", "2023-08-05", "2023-08-09", True)]
+    first_ids = [h for (h,) in con.execute("SELECT hazard_id FROM hazards WHERE source_file LIKE '东海街道%' "
+                                           "ORDER BY source_row").fetchall()]
+    accounted(con)
+    # the same content gives the same IDs in the next run (a week later, rows reordered)
+    con.close()
+    again = ingest(raw)
+    assert sorted(first_ids) == sorted(h for (h,) in again.execute(
+        "SELECT hazard_id FROM hazards WHERE source_file LIKE '东海街道%'").fetchall())
+
+
+def test_an_unknown_or_ambiguous_firm_name_is_quarantined_with_the_candidates(tmp_path, ingest):
+    rows = base_rows()
+    rows["units"].append(dict(rows["units"][1], 单位编号="FZ000004", 所属街道="北峰街道",
+                              统一社会信用代码=""))            # a second 丰泽区乙小学, in 北峰
+    rows["units"][-1]["监管类别"] = "在建施工项目"
+    raw = write_ledgers(tmp_path / "raw", rows)
+    own_form(raw, [
+        ["泉州市丰泽区甲鞋服公司", "", "东海街道", "2023-08-03", "一般", "", "灭火器过期", "2023-08-10", "", ""],
+        ["丰泽区乙小学", "", "", "2023-08-05", "一般", "", "疏散指示灯损坏", "2023-08-12", "", ""],
+        ["丰泽区乙小学", "", "北峰", "2023-08-06", "一般", "", "配电箱未上锁", "2023-08-12", "", ""],
+    ])
+    con = ingest(raw)
+    found = dict(con.execute("SELECT row, reason FROM quarantine WHERE ledger = 'hazards' "
+                             "AND file LIKE '东海街道%'").fetchall())
+    assert "找不到" in found[3] and "泉州市丰泽区甲鞋服有限公司（FZ000001）" in found[3]
+    assert "多家单位" in found[4] and "FZ000002（东湖街道）" in found[4] and "FZ000004（北峰街道）" in found[4]
+    assert 5 not in found          # the subdistrict tells the two schools apart
+    assert con.execute("SELECT code FROM quarantine WHERE row = 3 AND file LIKE '东海街道%'").fetchone()[0] \
+        == "unknown_unit"
+    accounted(con)
+
+
+def test_visits_may_name_their_cadre_and_experts(tmp_path, ingest):
+    rows = base_rows()
+    rows["visits"][0] |= {"干部工号": "", "专家编号": "", "干部姓名": "黄三", "专家姓名": "陈一、林二"}
+    con = ingest(write_ledgers(tmp_path / "raw", rows))
+    assert con.execute("SELECT cadre_id, expert_ids FROM visits").fetchone() == ("YJ001", ["ZJ001", "ZJ002"])
+
+
+def test_a_form_that_says_done_without_a_date_is_quarantined(tmp_path, ingest):
+    raw = write_ledgers(tmp_path / "raw")
+    own_form(raw, [["泉州市丰泽区甲鞋服有限公司", "", "", "2023-08-03", "一般", "", "灭火器过期", "2023-08-10",
+                    "已整改", ""],
+                   ["泉州市丰泽区甲鞋服有限公司", "", "", "2023-08-04", "一般", "", "灭火器过期", "2023-08-10",
+                    "整改中", "2023-08-06"]])
+    con = ingest(raw)
+    assert con.execute("SELECT row, code FROM quarantine WHERE file LIKE '东海街道%' ORDER BY row").fetchall() == [
+        (3, "fixed_without_date")]

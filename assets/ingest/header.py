@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assets.ingest.files import LedgerError
 from assets.ingest.sheets import column_letter
-from pipeline.core.ledgers import Ledger, normalise_header
+from pipeline.core.ledgers import Ledger, missing_columns, normalise_header
 
 SEARCH_ROWS = 30
 
@@ -77,7 +77,7 @@ def locate(ledger: Ledger, rows: list[list[str]], where: str) -> Header:
             listed = "、".join(f"{column_letter(p)}列“{cells[p].strip()}”" for p in where_found)
             problems.append(f"{where}: {rows_text}表头中{listed}都表示“{column.header}”，无法确定用哪一列；"
                             "请删去或改名多余的一列")
-    missing = [c for c in ledger.columns if c.required and c.name not in positions]
+    missing = missing_columns(ledger, set(positions))
     for column in missing:
         seen = [c.strip() for c in cells if c.strip()]
         near = difflib.get_close_matches(column.header, seen, n=2, cutoff=0.4)

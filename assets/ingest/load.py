@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from assets.ingest.files import Ignored, LedgerError
+from assets.ingest.match import derive_ids, match_people, match_units, settle_status
 from assets.ingest.read import LedgerFile, confirm_encoding, discover, read_all, read_text_exactly
 from assets.ingest.validate import checked_rows_sql, duplicates_sql, sql_str
 from assets.ingest.versions import Conflict, resolve
@@ -79,7 +80,7 @@ def install_cleaning_macros(con: duckdb.DuckDBPyConnection) -> None:
 def stage_table(con: duckdb.DuckDBPyConnection, ledger: Ledger) -> None:
     cols = ", ".join(f"{c.name} VARCHAR" for c in ledger.columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{ledger.key} (_file VARCHAR, _row BIGINT, "
-                f"_skip VARCHAR, _conflict VARCHAR, {cols})")
+                f"_skip VARCHAR, _conflict VARCHAR, _unmatched VARCHAR, _unmatched_reason VARCHAR, {cols})")
 
 
 def csv_complete(con: duckdb.DuckDBPyConnection, lf: LedgerFile, width: int) -> bool:
@@ -128,7 +129,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
             CASE WHEN NOT ({content}) THEN 'blank_row'
                  WHEN contains(concat_ws('', {cells}), $mark)
                   AND regexp_matches({first_cell}, $pattern) THEN 'total_row' END,
-            NULL, {values}
+            NULL, NULL, NULL, {values}
         FROM {source}""", {"file": lf.source, "mark": TOTAL_MARK, "pattern": TOTAL_PATTERN})
     # rows after the last one with content are not rows of the file
     con.execute(f"""DELETE FROM stg_{ledger.key} WHERE _file = ? AND _row > (
@@ -143,6 +144,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, lf: LedgerFile) -> None:
 def load_ledger(con: duckdb.DuckDBPyConnection, ledger: Ledger, files: list[LedgerFile],
                 run_date: dt.date) -> None:
     """Check the staged rows of one ledger and write its clean table, quarantine and fixes."""
+    match_units(con, ledger)            # the ledgers it refers to are written by now
+    match_people(con, ledger)
+    settle_status(con, ledger)
     con.execute(f"CREATE OR REPLACE TEMP TABLE chk_{ledger.key} AS {checked_rows_sql(ledger)}")
     con.execute(duplicates_sql(ledger))
     cols = ", ".join(c.name for c in ledger.columns)
@@ -225,6 +229,7 @@ def load_all(con: duckdb.DuckDBPyConnection, files: list[LedgerFile], run_date: 
         mine = [lf for lf in in_name_order if lf.ledger.key == ledger.key]
         for lf in mine:
             stage_file(con, lf)
+        derive_ids(con, ledger)
         left.conflicts += resolve(con, ledger, mine)
     con.execute("BEGIN TRANSACTION")
     try:

@@ -43,7 +43,7 @@ from assets.ingest.files import (
 )
 from assets.ingest.header import SEARCH_ROWS, Header, locate
 from assets.ingest.sheets import read_workbook
-from pipeline.core.ledgers import BY_KEY, LEDGERS, Ledger, normalise_header
+from pipeline.core.ledgers import BY_KEY, LEDGERS, Ledger, missing_columns, normalise_header
 
 HEAD_BYTES = 256 * 1024             # the head of a CSV: where the header is looked for
 NOT_DATA_SHEET = "没有{title}的表头，视为说明或汇总页，未读取"
@@ -142,8 +142,8 @@ def ledger_by_header(path: Path) -> Ledger | None:
         cells = {normalise_header(c) for c in row if c}
         for ledger in LEDGERS:
             names = ledger.header_names
-            required = {c.name for c in ledger.columns if c.required}
-            if required <= {names[c] for c in cells if c in names}:
+            found = {names[c] for c in cells if c in names}
+            if len(found) >= 2 and not missing_columns(ledger, found):
                 return ledger
     return None
 

@@ -97,7 +97,11 @@ def column_rules(col: Column) -> list[Rule]:
         rules.append(Rule(col, f"scientific({t})", "number_reformatted",
                           "被 Excel 改成了科学计数法，原来的数字已经丢失：请在原表中把该列设为文本，重新填写"))
     if col.required and col.default is None and col.kind != "uscc":
-        rules.append(Rule(col, f"{t} IS NULL", "missing_required", "为必填项，不能为空"))
+        if col.given_by:          # a firm's name or credit code may stand in (matched before)
+            rules.append(Rule(col, f"{v} IS NULL AND _unmatched IS NULL", "missing_required",
+                              "为必填项（或填写企业名称、统一社会信用代码），不能为空"))
+        else:
+            rules.append(Rule(col, f"{t} IS NULL", "missing_required", "为必填项，不能为空"))
     if col.kind == "int":
         rules += [
             Rule(col, f"{t} IS NOT NULL AND NOT scientific({t}) AND NOT excel_error({t}) AND {v} IS NULL",
@@ -164,9 +168,13 @@ def reference_rule(col: Column) -> Rule:
 def row_rules(ledger: Ledger) -> list[Rule]:
     """Rules that span columns: they quarantine the row whatever the columns."""
     if ledger.key == "hazards":
-        due, fixed = ledger.column("due_on"), ledger.column("fixed_on")
+        due, fixed, status = ledger.column("due_on"), ledger.column("fixed_on"), ledger.column("status")
         return [Rule(due, "due_on < found_on", "deadline_before_found", "早于发现日期"),
-                Rule(fixed, "fixed_on < found_on", "fixed_before_found", "早于发现日期")]
+                Rule(fixed, "fixed_on < found_on", "fixed_before_found", "早于发现日期"),
+                Rule(status, "status = '已整改' AND fixed_on IS NULL", "fixed_without_date",
+                     "为已整改，但没有整改完成日期或复查/验收日期"),
+                Rule(status, "status IN ('整改中', '未整改') AND fixed_on IS NOT NULL", "status_conflict",
+                     "为未完成，却填了整改完成日期")]
     if ledger.key == "visits":
         return [Rule(ledger.column("problems_solved"), "problems_solved > problems_found",
                      "solved_exceeds_found", "大于发现问题数")]
@@ -199,6 +207,9 @@ def checked_rows_sql(ledger: Ledger) -> str:
     problems = [r.struct() for r in required]
     problems.append(f"CASE WHEN _conflict IS NOT NULL THEN problem({sql_str(ledger.id_column.name)}, "
                     f"{text_of(ledger.id_column)}, 'duplicate_conflict', _conflict) END")
+    if any(c.name == "unit_name" for c in cols):
+        problems.append("CASE WHEN _unmatched IS NOT NULL THEN problem('unit_id', t_unit_name, "
+                        "_unmatched, _unmatched_reason) END")
     fixes = [f"CASE WHEN {r.condition} THEN fix({sql_str(r.column.name)}, {text_of(r.column)}, "
              f"{sql_str(r.code)}, {sql_str('“' + r.column.header + '”' + r.reason)}, '已置空') END"
              for r in optional]
@@ -212,11 +223,12 @@ def checked_rows_sql(ledger: Ledger) -> str:
     sep = ",\n        "
     return f"""
 WITH texts AS (
-    SELECT _file, _row, _conflict, {', '.join(c.name for c in cols)},
+    SELECT _file, _row, _conflict, _unmatched, _unmatched_reason, {', '.join(c.name for c in cols)},
         {texts}
     FROM stg_{ledger.key} WHERE _skip IS NULL
 ), typed AS (
-    SELECT _file, _row, _conflict, {', '.join(f'{c.name} AS raw_{c.name}' for c in cols)},
+    SELECT _file, _row, _conflict, _unmatched, _unmatched_reason,
+        {', '.join(f'{c.name} AS raw_{c.name}' for c in cols)},
         {', '.join(text_of(c) for c in cols)},
         {typed}
     FROM texts

@@ -40,6 +40,7 @@ class Column:
     ref: str | None = None         # ledger whose key this column references
     default: str | None = None     # value taken when the cell is empty (optional columns)
     max_value: int | None = None   # upper bound of a sane integer
+    given_by: tuple[str, ...] = () # columns that may stand in for this one (a firm's name for its number)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class Ledger:
     stems: tuple[str, ...]   # file stems that identify it (besides ``key``)
     columns: tuple[Column, ...]
     date_column: str | None = None  # the event date, if the ledger records events
+    # A form may number its rows 序号 instead of giving IDs: a missing ID is then made from
+    # these columns (the same content gives the same ID every week), with this prefix.
+    derived_id: tuple[str, ...] = ()
+    id_prefix: str = ""
 
     @property
     def id_column(self) -> Column:
@@ -70,6 +75,15 @@ class Ledger:
 # White space of every kind and the invisible format characters a copy-paste brings along
 # (zero-width spaces and joiners, byte-order marks, soft hyphens, word joiners).
 INVISIBLE = re.compile(r"[\s\u00a0\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]+")
+
+
+def missing_columns(ledger: Ledger, found: set[str]) -> list[Column]:
+    """The required columns of ``ledger`` that a header with columns ``found`` lacks: an ID
+    the ledger can derive, or a column another found column stands in for, is not missing."""
+    return [c for c in ledger.columns
+            if c.required and c.name not in found
+            and not (c is ledger.id_column and ledger.derived_id)
+            and not any(g in found for g in c.given_by)]
 
 
 def normalise_header(text: str) -> str:
@@ -129,6 +143,15 @@ UNITS = Ledger(
     ),
 )
 
+# A firm named instead of numbered (a subdistrict's own form): matched to its unit by
+# credit code, then by its name within its subdistrict.
+UNIT_BY_NAME = (
+    Column("unit_name", "企业名称", required=False, aliases=("单位名称", "企业（单位）名称", "生产经营单位名称")),
+    Column("unit_uscc", "统一社会信用代码", "id", required=False, aliases=("信用代码", "社会信用代码")),
+    Column("unit_subdistrict", "所属街道", "enum", required=False, aliases=("所在街道", "街道"),
+           values=SUBDISTRICT_VALUES),
+)
+
 HAZARDS = Ledger(
     key="hazards",
     title="隐患排查治理台账",
@@ -136,7 +159,8 @@ HAZARDS = Ledger(
     date_column="found_on",
     columns=(
         Column("hazard_id", "隐患编号", "id"),
-        Column("unit_id", "单位编号", "id", aliases=("企业编号",), ref="units"),
+        Column("unit_id", "单位编号", "id", aliases=("企业编号",), ref="units",
+               given_by=("unit_name", "unit_uscc")),
         Column("found_on", "发现日期", "date", aliases=("排查日期", "检查日期")),
         Column("level", "隐患级别", "enum", aliases=("隐患等级",), values=_enum(
             ("一般隐患", ("一般", "一般事故隐患")), ("重大隐患", ("重大", "重大事故隐患")),
@@ -145,11 +169,20 @@ HAZARDS = Ledger(
         Column("description", "隐患描述", required=False, aliases=("隐患内容", "问题描述")),
         Column("due_on", "整改期限", "date", aliases=("整改时限", "整改截止日期")),
         Column("fixed_on", "整改完成日期", "date", required=False, aliases=("完成整改日期", "销号日期")),
-        Column("source", "发现途径", "enum", aliases=("隐患来源", "发现方式"), values=_enum(
+        Column("source", "发现途径", "enum", required=False, aliases=("隐患来源", "发现方式"), values=_enum(
             ("执法检查", ("执法", "监督检查")), ("专家指导", ("专家", "专家检查")),
             ("企业自查", ("自查",)), ("帮扶检查", ("帮扶",)),
         )),
+        # what a subdistrict's own form carries instead (the bureau's export leaves them empty)
+        *UNIT_BY_NAME,
+        Column("status", "整改情况", "enum", required=False, aliases=("整改状态", "整改进展"),
+               values=_enum(("已整改", ("已完成", "已销号", "整改完毕", "完成整改")),
+                            ("整改中", ("正在整改", "整改未完成")), ("未整改", ("尚未整改",)))),
+        Column("checked_on", "复查日期", "date", required=False,
+               aliases=("验收日期", "复查验收日期", "复查时间")),
     ),
+    derived_id=("unit_id", "unit_uscc", "unit_name", "found_on", "description"),
+    id_prefix="YH-",
 )
 
 DEPARTMENTS = Ledger(
@@ -203,7 +236,8 @@ VISITS = Ledger(
     columns=(
         Column("visit_id", "记录编号", "id", aliases=("服务编号",)),
         Column("visited_on", "服务日期", "date", aliases=("帮扶日期", "日期")),
-        Column("unit_id", "单位编号", "id", aliases=("企业编号",), ref="units"),
+        Column("unit_id", "单位编号", "id", aliases=("企业编号",), ref="units",
+               given_by=("unit_name", "unit_uscc")),
         Column("cadre_id", "干部工号", "id", required=False, aliases=("工号",), ref="cadres"),
         Column("expert_ids", "专家编号", "multi", required=False, ref="experts"),
         Column("kind", "服务方式", "enum", aliases=("服务类型",), values=_enum(
@@ -212,7 +246,12 @@ VISITS = Ledger(
         )),
         Column("problems_found", "发现问题数", "int", aliases=("发现问题",), max_value=500),
         Column("problems_solved", "解决问题数", "int", aliases=("解决问题",), max_value=500),
+        *UNIT_BY_NAME,
+        Column("cadre_name", "干部姓名", required=False, aliases=("帮扶干部", "包保干部", "检查人员")),
+        Column("expert_names", "专家姓名", "multi", required=False, aliases=("指导专家",)),
     ),
+    derived_id=("unit_id", "unit_uscc", "unit_name", "visited_on", "kind", "cadre_id", "cadre_name"),
+    id_prefix="FW-",
 )
 
 REVIEWS = Ledger(
@@ -279,6 +318,10 @@ PROBLEM_CODES = {
     "excel_error": "单元格是 Excel 错误值（#VALUE!、#REF!、#DIV/0! 等）：改正公式或填入实际值",
     "number_reformatted": "数字被 Excel 改成了科学计数法（如 1.34148E+10），原数字已丢失：把该列设为文本后重新填写",
     "bad_phone": "电话号码不对：手机11位，座机写作 0595-22345678",
+    "unknown_unit": "按企业名称找不到单位（清单中列出相近的名称）：核对名称，或填上单位编号或统一社会信用代码",
+    "ambiguous_unit": "同一企业名称对应多家单位：补上统一社会信用代码或所属街道",
+    "fixed_without_date": "整改情况为已整改，但没有整改完成日期或复查/验收日期：补上日期",
+    "status_conflict": "整改情况为未完成，却填了整改完成日期：核对二者",
 }
 
 # Values loaded corrected (the row is kept, the fix list says what was done); a problem in
