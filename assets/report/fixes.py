@@ -150,7 +150,7 @@ def work_list(rows: list[dict], units: dict[str, dict], targets: set[str]) -> li
         raw = row["raw"] or {}
         unit_key = plain(raw.get(UNIT_COLUMN))
         info = units.get(unit_key) or {}
-        entry = {**row, "unit_name": info.get("name") or raw.get("单位名称") or "",
+        entry = {**row, "unit_name": info.get("name") or raw.get("单位名称") or raw.get("企业名称") or "",
                  "subdistrict": info.get("subdistrict") or raw.get("所属街道") or "",
                  "first_seen": week_of(row.get("first_seen")),
                  "weighs": weighs(row["ledger"], raw, unit_key, targets),
