@@ -27,10 +27,16 @@ def name_key(expr: str) -> str:
     return NAME_KEY.format(x=expr)
 
 
+def wanting(con, ledger: Ledger, column: str) -> bool:
+    """Whether any staged row lacks ``column`` (most exports lack none: nothing to do)."""
+    return con.execute(f"SELECT count(*) FROM stg_{ledger.key} WHERE _skip IS NULL AND clean({column}) IS NULL "
+                       "LIMIT 1").fetchone()[0] > 0
+
+
 def derive_ids(con, ledger: Ledger) -> None:
-    if not ledger.derived_id:
-        return
     key = ledger.id_column.name
+    if not ledger.derived_id or not wanting(con, ledger, key):
+        return
     content = " || '|' || ".join(f"coalesce(clean({c}), '')" for c in ledger.derived_id)
     con.execute(f"""UPDATE stg_{ledger.key} SET {key} = $prefix || upper(left(md5({content}), 10))
         WHERE clean({key}) IS NULL AND _skip IS NULL""", {"prefix": ledger.id_prefix})
@@ -42,7 +48,7 @@ def has(ledger: Ledger, column: str) -> bool:
 
 def match_units(con, ledger: Ledger) -> None:
     """Fill unit_id from the credit code or the firm's name; say why when neither works."""
-    if not has(ledger, "unit_name"):
+    if not has(ledger, "unit_name") or not wanting(con, ledger, "unit_id"):
         return
     table = f"stg_{ledger.key}"
     subdistrict = enum_case("clean(s.unit_subdistrict)", ledger.column("unit_subdistrict"))
