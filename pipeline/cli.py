@@ -30,9 +30,13 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("docs", help="regenerate docs/figures.md and docs/ledgers.md from the code")
 
+    backup = sub.add_parser("backup", help="write a consistent copy of the warehouse (taken under its lock)")
+    backup.add_argument("--warehouse", help="DuckDB file (default data/warehouse.duckdb)")
+    backup.add_argument("--out", help="copy to write (default data/backups/warehouse-<time>.duckdb)")
+
     args = parser.parse_args(argv)
     return {"run": cmd_run, "demo-data": cmd_demo, "templates": cmd_templates,
-            "docs": cmd_docs}[args.command](args)
+            "docs": cmd_docs, "backup": cmd_backup}[args.command](args)
 
 
 def cmd_run(args) -> int:
@@ -107,6 +111,25 @@ def cmd_docs(args) -> int:
     (docs / "ledgers.md").write_text(ledgers_markdown(), encoding="utf-8")
     print(docs / "figures.md")
     print(docs / "ledgers.md")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    import datetime as dt
+    import os
+
+    from pipeline.core.errors import BangfuError
+    from pipeline.core.warehouse import backup
+
+    warehouse = Path(args.warehouse or os.environ.get("BANGFU_WAREHOUSE") or PROJECT_DIR / "data" / "warehouse.duckdb")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = Path(args.out) if args.out else warehouse.parent / "backups" / f"warehouse-{stamp}.duckdb"
+    try:
+        print(backup(warehouse, target, float(os.environ.get("BANGFU_LOCK_TIMEOUT") or 1800)))
+    except BangfuError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return 1
     return 0
 
 

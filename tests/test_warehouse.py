@@ -82,3 +82,30 @@ def test_the_shared_predicates(tmp_path, found, fixed, due, day, is_open, is_ove
         assert got == (is_open, is_overdue)
         assert con.execute("SELECT supervised('在业'), supervised('注销')").fetchone() == (True, False)
         assert "粉尘涉爆" in con.execute("SELECT major_accident_flags()").fetchone()[0]
+
+
+def test_a_backup_is_a_consistent_copy_and_refuses_to_overwrite(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+    path = tmp_path / "w.duckdb"
+    with open_warehouse(path) as con:
+        con.execute("CREATE TABLE quarantine_history (ledger VARCHAR, row_key VARCHAR, code VARCHAR, "
+                    "first_seen DATE)")
+        con.execute("INSERT INTO quarantine_history VALUES ('units', 'FZ000001', 'bad_date', DATE '2023-08-09')")
+    target = tmp_path / "backups" / "w-1.duckdb"
+    run = [sys.executable, "-m", "pipeline.cli", "backup", "--warehouse", str(path), "--out", str(target)]
+    done = subprocess.run(run, cwd=PROJECT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    copy = duckdb.connect(str(target), read_only=True)
+    assert copy.execute("SELECT row_key FROM quarantine_history").fetchall() == [("FZ000001",)]
+    assert copy.execute("SELECT max(version) FROM bangfu_schema").fetchone()[0] == SCHEMA_VERSION
+    copy.close()
+    again = subprocess.run(run, cwd=PROJECT, capture_output=True, text=True)
+    assert again.returncode == 1 and "不覆盖" in again.stderr
+    with FileLock(f"{path}.lock"):             # a run holds the warehouse: the backup waits
+        held = subprocess.run([*run[:-1], str(tmp_path / "w-2.duckdb")], cwd=PROJECT, capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "BANGFU_LOCK_TIMEOUT": "1"})
+    assert held.returncode == 1 and "被另一个运行占用" in held.stderr

@@ -15,6 +15,7 @@ migrated) across versions.  A warehouse written by a newer bangfu is refused.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -130,3 +131,24 @@ def set_week(con: duckdb.DuckDBPyConnection, start: dt.date) -> None:
     }
     for name, value in values.items():
         con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
+def backup(path: Path, target: Path, lock_timeout_s: float = 1800) -> Path:
+    """A consistent copy of the warehouse at ``target``, taken under its lock (so no run
+    writes meanwhile): the tables raw/ cannot rebuild are in it with everything else."""
+    if not path.exists():
+        raise BangfuError([f"{path}: 数据仓库不存在，没有可备份的内容"])
+    if target.exists():
+        raise BangfuError([f"{target}: 已存在，不覆盖；请换一个文件名"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    with open_warehouse(path, lock_timeout_s) as con:
+        name = con.execute("SELECT current_database()").fetchone()[0]
+        con.execute("ATTACH ? AS bangfu_backup", [str(partial)])
+        try:
+            con.execute(f'COPY FROM DATABASE "{name}" TO bangfu_backup')
+        finally:
+            con.execute("DETACH bangfu_backup")
+    os.replace(partial, target)
+    return target
