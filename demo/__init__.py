@@ -11,10 +11,17 @@ sizes every count scales in proportion.  Subdistricts have clear profiles (each 
 over-represents the features of the department stationed there).  The same seed
 always gives byte-identical files.
 
+The district is Fengze as it is (docs/demo.md): the subdistricts' character, the industry
+mix of an urban Quanzhou district, southern Fujian names, firms named and addressed as
+registered, features that fit each industry (``profiles``: the consistency table), hazards
+with their weight (a documented few major ones, and a documented few that MEM Order No.10
+calls major logged as general), and the 2023 campaign's phases.
+
 One module per ledger (units, hazards, departments, cadres, experts, visits, reviews),
-shared helpers in ``common``, ``names``, ``files`` and ``load``; the vocabularies
-(names, places, industries, hazard descriptions, ...) are the CSV files of ``tables/``.
-``demo`` imports ``pipeline.core`` only.
+shared helpers in ``common``, ``names``, ``unit_names``, ``profiles``, ``files`` and
+``load``; the vocabularies and plans (names, places, industries, features, hazard
+descriptions, the major and misjudged hazards, the Order No.10 items) are the CSV files of
+``tables/``.  ``demo`` imports ``pipeline.core`` only.
 """
 
 from demo.generate import generate

@@ -19,6 +19,26 @@ MECHANISM_START = np.datetime64("2023-04-01")   # the assistance mechanism (帮�
 REFERENCE_UNITS = 4098                          # the published number of supervised units
 SEED = 20230813
 
+# 重大事故隐患专项排查整治2023行动: the phases of pipeline/bangfu.yaml (campaign.phases), as
+# (name, first day, last day); a test keeps the two the same.  The demo's events follow
+# them: enterprises inspect themselves most in 企业自查自改和部门帮扶, departments enforce
+# most in 部门精准执法, and MEM Order No.10 applies from 2023-05-15.
+CAMPAIGN_PHASES = (
+    ("动员部署", np.datetime64("2023-04-27"), np.datetime64("2023-04-30")),
+    ("企业自查自改和部门帮扶", np.datetime64("2023-05-01"), np.datetime64("2023-06-30")),
+    ("部门精准执法", np.datetime64("2023-07-01"), np.datetime64("2023-11-30")),
+    ("总结提高", np.datetime64("2023-12-01"), np.datetime64("2023-12-31")),
+)
+ORDER10_IN_FORCE = np.datetime64("2023-05-15")
+
+
+def phase_index(days: np.ndarray) -> np.ndarray:
+    """Index into CAMPAIGN_PHASES of each day, -1 outside the campaign."""
+    out = np.full(days.shape, -1, dtype=np.int64)
+    for i, (_, first, last) in enumerate(CAMPAIGN_PHASES):
+        out[(days >= first) & (days <= last)] = i
+    return out
+
 # ---------------------------------------------------------------- scale
 
 def scaled(count: float, n_units: int) -> int:

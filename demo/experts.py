@@ -1,6 +1,9 @@
 """专家库 (expert pool): the 43 safety experts the bureau can send, with their domains
 (专业领域), employer (工作单位), resident experts (驻局专家) and a weekly cap on services
-(每周服务上限).  A few work at supervised enterprises and must never be sent there.
+(每周服务上限).  Employers are the bodies experts come from (tables/expert_employers.csv):
+safety consultancies, fire-service firms, design institutes, universities, retirees of a
+bureau.  A few work as safety managers of well-run supervised firms (精品 or 标杆, never one
+with a major hazard: ``demo.hazards`` leaves those firms out) and must never be sent there.
 
 ``ExpertPicker`` chooses the experts for reviews and visits by the unit's domain.
 """
@@ -47,8 +50,8 @@ def _place_conflicts(rng, units: Units, primaries: list[str], employers: list[st
     """A few 工贸 experts work at tiered firms; returns unit row -> expert row."""
     trade_experts = [i for i, p in enumerate(primaries) if p == "工贸"]
     conflicted = trade_experts[:N_CONFLICTED_EXPERTS]
-    big_firms = weighted_sample(rng, np.where(units.active & (units.tier != "") & units.is_cat("工贸企业"),
-                                              1.0, 0.0), len(conflicted))
+    well_run = units.active & np.isin(units.tier, ["精品", "标杆"]) & units.is_cat("工贸企业")
+    big_firms = weighted_sample(rng, np.where(well_run, np.log1p(units.employees), 0.0), len(conflicted))
     conflicts = {}
     for e, u in zip(conflicted, big_firms, strict=False):   # fewer firms at tiny sizes
         employers[e] = units.name[u]

@@ -23,11 +23,14 @@ SAVED_AT = datetime(2023, 8, 14, 8, 0)          # the moment every workbook is "
 
 
 def frame(ledger: Ledger, columns: dict[str, object]) -> pd.DataFrame:
-    """A frame with the contract's Chinese headers in contract order."""
-    missing = [c.name for c in ledger.columns if c.name not in columns]
+    """A frame with the contract's Chinese headers in contract order.
+
+    Every required column must be given; optional columns the demo does not give (those a
+    subdistrict's own form carries, say) are left out, as the bureau's export leaves them."""
+    missing = [c.name for c in ledger.columns if c.required and c.name not in columns]
     if missing:
         raise KeyError(f"{ledger.key}: missing columns {missing}")
-    return pd.DataFrame({c.header: columns[c.name] for c in ledger.columns})
+    return pd.DataFrame({c.header: columns[c.name] for c in ledger.columns if c.name in columns})
 
 
 def excel_dates(days: np.ndarray) -> np.ndarray:

@@ -44,7 +44,9 @@ def build(n_units: int = REFERENCE_UNITS, seed: int = SEED, excel: bool = False)
     staff_reviews(rng, reviews, units, picker)
     key = key_units(rng, units, n_units)
     visits = plan_visits(rng, units, reviews, cadres, picker, key, n_units)
-    hazards, attached = hz.plan_hazards(rng, units, visits, n_units)
+    employers = np.zeros(units.n, dtype=bool)
+    employers[list(conflicts)] = True          # experts' employers get no major hazard
+    hazards, attached = hz.plan_hazards(rng, units, visits, n_units, employers)
     count_problems(rng, visits, attached, n_units)
     update_last_inspected(units, hazards, visits)
     tables = {

@@ -43,6 +43,8 @@ def assign_tiers(rng, units: Units, reviews: Reviews, n_units: int) -> None:
         ])
         units.tier[picked] = tier
         units.grade[picked] = pick(rng, grades, picked.size, p)
+        big = picked[units.employees[picked] >= 100]
+        units.grade[big] = np.where(units.grade[big] == "小微达标", "三级", units.grade[big])  # 小微 = small
         taken[picked] = True
 
 

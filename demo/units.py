@@ -1,10 +1,12 @@
 """监管对象台账 (the supervised-units ledger): every production and business unit the bureau
-supervises in 丰泽区, with its category (监管类别), subdistrict (所属街道), credit code,
-risk features (风险特征), standardisation grade (标准化等级) and status (在营/停产/注销).
+supervises in 丰泽区, with its category (监管类别), industry (行业), subdistrict (所属街道),
+credit code, risk features (风险特征), standardisation grade (标准化等级) and status.
 
 At 4,098 supervised units (plus about 60 deregistered ones) each subdistrict
 over-represents the features of the department stationed there; at other sizes every
-count scales in proportion.  创建类别 and 示范岗位数 are set later (``demo.tiers``),
+count scales in proportion.  Industries come first (shoes, garments, resin crafts,
+electronics, printing, food and warehousing, the mix of an urban Quanzhou district; one
+foundry in a thousand), then sizes and features that fit them (``demo.profiles``).  创建类别 and 示范岗位数 are set later (``demo.tiers``),
 最近检查日期 is brought up to date from the events (``update_last_inspected``).
 """
 
@@ -20,7 +22,8 @@ import pandas as pd
 from demo.common import AS_OF, apportion, fmt_ids, pick, pick_by_share, scaled
 from demo.credit_codes import credit_codes
 from demo.files import frame
-from demo.load import rows, split
+from demo.load import rows
+from demo.profiles import industries, industry_features, location_features
 from demo.unit_names import addresses, unique_names
 from pipeline.core.ledgers import CATEGORIES, RISK_FLAGS, SUBDISTRICTS, UNITS
 
@@ -47,40 +50,14 @@ N_DEREGISTERED = 60
 DEREGISTERED_MIX = {"工贸企业": 30, "住宿餐饮": 25, "文旅场所": 5}
 IDLE_RATE = {"工贸企业": 0.02, "住宿餐饮": 0.02, "文旅场所": 0.015, "在建施工项目": 0.01}
 
-ALL_CATS = "*"
-# Risk flag probabilities: flag -> {category: (default, {subdistrict: probability})}.
-FLAG_RULES: dict[str, dict[str, tuple[float, dict[str, float]]]] = {
-    "粉尘涉爆": {"工贸企业": (0.025, {"北峰街道": 0.12})},
-    "涉氨制冷": {"工贸企业": (0.004, {"北峰街道": 0.025, "东海街道": 0.012})},
-    "有限空间作业": {"工贸企业": (0.08, {"北峰街道": 0.16})},
-    "金属冶炼": {"工贸企业": (0.01, {"北峰街道": 0.05})},
-    "危险化学品使用": {"工贸企业": (0.07, {"北峰街道": 0.10}), "学校": (0.15, {}),
-                  "医院": (0.30, {})},
-    "自建厂房": {"工贸企业": (0.10, {"东海街道": 0.75, "北峰街道": 0.05})},
-    "临山临水": {ALL_CATS: (0.015, {"清源街道": 0.40, "北峰街道": 0.12})},
-    "人员密集": {"文旅场所": (0.95, {}), "学校": (0.90, {}), "医院": (0.95, {}),
-             "福利机构": (1.0, {}), "住宿餐饮": (0.55, {"泉秀街道": 0.90}),
-             "工贸企业": (0.02, {"泉秀街道": 0.15})},
-}
 # The flags that bring their own hazards and inspections (all but 人员密集).
 SPECIAL_FLAGS = ("粉尘涉爆", "涉氨制冷", "有限空间作业", "金属冶炼", "危险化学品使用",
                  "自建厂房", "临山临水")
 
-# Employees: (median, log-sd) of a log-normal, per category.
-EMPLOYEES = {"工贸企业": (35, 1.0), "学校": (90, 0.6), "医院": (150, 0.9), "福利机构": (25, 0.6),
-             "文旅场所": (15, 0.7), "在建施工项目": (80, 0.7), "住宿餐饮": (12, 0.7)}
-
-# Credit-code prefix shares per category (92 only for small units, see _credit_types).
-CREDIT_TYPES = {
-    "工贸企业": {"91": 1.0}, "住宿餐饮": {"91": 1.0},
-    "文旅场所": {"91": 0.80, "92": 0.15, "12": 0.05},
-    "在建施工项目": {"91": 0.70, "12": 0.30},
-    "学校": {"12": 0.65, "52": 0.30, "91": 0.05},
-    "医院": {"12": 0.35, "52": 0.15, "91": 0.35, "92": 0.15},
-    "福利机构": {"52": 0.50, "12": 0.25, "91": 0.25},
-}
-SMALL_BUSINESS = {"工贸企业": (20, 0.35), "住宿餐饮": (15, 0.55)}  # employees below, share 92
+SMALL_BUSINESS = {"工贸企业": (20, 0.35)}   # employees below which a share registers as 92
+SMALL_TRADERS = 0.6                          # share of small 商贸仓储 traders that are 92
 NO_CODE_PROJECTS = 0.30  # share of 在建施工项目 listed without a credit code
+INDIVIDUAL_MAX = 30      # an individual business (92) with more staff registers as a company
 
 
 @dataclass
@@ -93,7 +70,6 @@ class Units:
     employees: np.ndarray
     flags: np.ndarray        # bool (n, len(RISK_FLAGS))
     industry: np.ndarray
-    word: np.ndarray         # 工贸 name word for the industry
     kind: np.ndarray         # credit-code prefix or ''
     uscc: np.ndarray
     name: np.ndarray
@@ -151,114 +127,139 @@ def _unit_frame(rng, n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return cat[order], sub[order], status[order]
 
 
-def _employees(rng, cat: np.ndarray) -> np.ndarray:
-    median = np.array([EMPLOYEES[c][0] for c in CATEGORIES])[cat]
-    sigma = np.array([EMPLOYEES[c][1] for c in CATEGORIES])[cat]
-    return np.clip(np.round(median * np.exp(sigma * rng.standard_normal(cat.size))), 3, 3000).astype(np.int64)
+# ---------------------------------------------------------------- industries, sizes, features
 
-
-# ---------------------------------------------------------------- risk features and industries
-
-def _flag_probabilities() -> np.ndarray:
-    """Array (flag, category, subdistrict) of probabilities from FLAG_RULES."""
-    p = np.zeros((len(RISK_FLAGS), len(CATEGORIES), len(SUBDISTRICTS)))
-    for f, flag in enumerate(RISK_FLAGS):
-        for category, (default, by_sub) in FLAG_RULES[flag].items():
-            cats = range(len(CATEGORIES)) if category == ALL_CATS else [CATEGORIES.index(category)]
-            for c in cats:
-                p[f, c, :] = [by_sub.get(s, default) for s in SUBDISTRICTS]
-    return p
-
-
-def _risk_flags(rng, cat: np.ndarray, sub: np.ndarray) -> np.ndarray:
-    """Flags by quota: in each (category, subdistrict) cell, round(p * size) random units.
-
-    Quotas rather than coin flips keep the subdistrict profiles clear at every size.
-    """
-    p = _flag_probabilities()
-    flags = np.zeros((cat.size, len(RISK_FLAGS)), dtype=bool)
-    cell = cat * len(SUBDISTRICTS) + sub
-    order = np.argsort(cell, kind="stable")
-    bounds = np.searchsorted(cell[order], np.arange(len(CATEGORIES) * len(SUBDISTRICTS) + 1))
-    for c in range(len(CATEGORIES)):
-        for s in range(len(SUBDISTRICTS)):
-            k = c * len(SUBDISTRICTS) + s
-            members = order[bounds[k]:bounds[k + 1]]
-            for f in range(len(RISK_FLAGS)):
-                quota = int(math.floor(p[f, c, s] * members.size + 0.5))
-                flags[rng.choice(members, size=quota, replace=False), f] = True
-    return flags
-
-
-def _trade_industries() -> dict[str, tuple[float, tuple[str, ...]]]:
-    """工贸 industries (tables/trade_industries.csv): industry -> (weight, name words)."""
-    return {r["industry"]: (float(r["weight"]), split(r["name_words"])) for r in rows("trade_industries")}
-
-
-def _industry_boosts() -> dict[str, dict[str, float]]:
-    """subdistrict -> {industry: weight factor} (tables/industry_boosts.csv)."""
+def _subdistrict_factors() -> dict[str, dict[str, float]]:
+    """subdistrict -> {industry: weight factor} (tables/subdistrict_industries.csv)."""
     out: dict[str, dict[str, float]] = {}
-    for r in rows("industry_boosts"):
+    for r in rows("subdistrict_industries"):
         out.setdefault(r["subdistrict"], {})[r["industry"]] = float(r["factor"])
     return out
 
 
-def _industries(rng, cat, sub, flags) -> tuple[np.ndarray, np.ndarray]:
-    """行业 of 工贸 firms (pinned by some flags, else by subdistrict mix) and their name word."""
-    n = cat.size
-    trade_industries, boosts = _trade_industries(), _industry_boosts()
-    names = list(trade_industries)
-    industry = np.full(n, "", dtype=object)
-    trade = cat == CATEGORIES.index("工贸企业")
-    for s, subdistrict in enumerate(SUBDISTRICTS):
-        where = np.flatnonzero(trade & (sub == s))
-        boost = boosts.get(subdistrict, {})
-        weights = [trade_industries[i][0] * boost.get(i, 1.0) for i in names]
-        industry[where] = pick(rng, names, where.size, weights)
-    pinned = np.zeros(n, dtype=bool)
-    for r in rows("flag_industries"):       # in priority order: a flag pins the industry
-        where = np.flatnonzero(trade & flags[:, RISK_FLAGS.index(r["flag"])] & ~pinned)
-        industry[where] = pick(rng, split(r["industries"]), where.size)
-        pinned[where] = True
-    word = np.full(n, "", dtype=object)
-    for ind, (_, words) in trade_industries.items():
-        where = np.flatnonzero(industry == ind)
-        word[where] = pick(rng, words, where.size)
-    return industry, word
+def _industries(rng, cat: np.ndarray, sub: np.ndarray) -> np.ndarray:
+    """行业 of every unit: in each (category, subdistrict) cell, counts in proportion to the
+    industries' weights there (tables/industries.csv × tables/subdistrict_industries.csv)."""
+    table, factors = industries(), _subdistrict_factors()
+    industry = np.full(cat.size, "", dtype=object)
+    for c, category in enumerate(CATEGORIES):
+        names = list(table[category])
+        for s, subdistrict in enumerate(SUBDISTRICTS):
+            members = rng.permutation(np.flatnonzero((cat == c) & (sub == s)))
+            weights = [table[category][i]["weight"] * factors.get(subdistrict, {}).get(i, 1.0)
+                       * (table[category][i]["only_in"] in ("", subdistrict)) for i in names]
+            counts = apportion(members.size, weights)
+            industry[members] = np.repeat(np.array(names, dtype=object), counts)
+    return industry
+
+
+def _employees(rng, cat: np.ndarray, industry: np.ndarray) -> np.ndarray:
+    """从业人数: log-normal around each industry's median, within its bounds."""
+    table = industries()
+    out = np.zeros(cat.size, dtype=np.int64)
+    z = rng.standard_normal(cat.size)
+    for c, category in enumerate(CATEGORIES):
+        for ind, row in table[category].items():
+            where = (cat == c) & (industry == ind)
+            median, sigma, low, high = row["employees"]
+            out[where] = np.clip(np.round(median * np.exp(sigma * z[where])), low, high)
+    return out
+
+
+def _take(rng, flags: np.ndarray, members: np.ndarray, f: int, quota: int) -> None:
+    """Give feature ``f`` to ``quota`` random members that lack it."""
+    lacking = members[~flags[members, f]]
+    if quota > 0 and lacking.size:
+        flags[rng.choice(lacking, size=min(quota, lacking.size), replace=False), f] = True
+
+
+def _risk_flags(rng, cat: np.ndarray, sub: np.ndarray, industry: np.ndarray) -> np.ndarray:
+    """风险特征 by quota: round(p * size) units of each industry get each of its features,
+    then each (category, subdistrict) cell is brought up to its location rates."""
+    flags = np.zeros((cat.size, len(RISK_FLAGS)), dtype=bool)
+    for category, ind, feature, p in industry_features():
+        members = np.flatnonzero((cat == CATEGORIES.index(category)) & (industry == ind))
+        _take(rng, flags, members, RISK_FLAGS.index(feature), int(math.floor(p * members.size + 0.5)))
+    rules = location_features()
+    for f, feature in enumerate(RISK_FLAGS):
+        mine = [r for r in rules if r[0] == feature]
+        if not mine:
+            continue
+        for c, category in enumerate(CATEGORIES):
+            for s, subdistrict in enumerate(SUBDISTRICTS):
+                rates = [((cc != "*") * 2 + (ss != "*"), rate) for _, cc, ss, rate in mine
+                         if cc in ("*", category) and ss in ("*", subdistrict)]
+                if not rates:
+                    continue
+                p = max(rates)[1]                      # the most specific rule
+                members = np.flatnonzero((cat == c) & (sub == s))
+                quota = int(math.floor(p * members.size + 0.5)) - int(flags[members, f].sum())
+                _take(rng, flags, members, f, quota)
+    return flags
 
 
 # ---------------------------------------------------------------- registration and grades
 
-def _credit_types(rng, cat, employees) -> np.ndarray:
+def _credit_types(rng, cat, industry, employees) -> np.ndarray:
     """Credit-code prefix of each unit ('' for projects listed without one)."""
     kind = np.full(cat.size, "", dtype=object)
+    table = industries()
     for c, category in enumerate(CATEGORIES):
+        for ind, row in table[category].items():
+            where = np.flatnonzero((cat == c) & (industry == ind))
+            kind[where] = pick_by_share(rng, row["credit"], where.size)
         where = np.flatnonzero(cat == c)
-        kind[where] = pick_by_share(rng, CREDIT_TYPES[category], where.size)
         if category in SMALL_BUSINESS:
             below, share = SMALL_BUSINESS[category]
+            share = np.where(industry[where] == "商贸仓储", SMALL_TRADERS, share)
             small = where[(employees[where] < below) & (rng.random(where.size) < share)]
             kind[small] = "92"
         if category == "在建施工项目":
             kind[where[rng.random(where.size) < NO_CODE_PROJECTS]] = ""
+    kind[(kind == "92") & (employees > INDIVIDUAL_MAX)] = "91"
     return kind
 
 
-def _base_grades(rng, cat) -> np.ndarray:
-    """标准化等级 before tiers and reviews: a mix for 工贸, mostly empty elsewhere."""
+def _base_grades(rng, cat, employees) -> np.ndarray:
+    """标准化等级 before tiers and reviews: a mix for 工贸 by size, mostly empty elsewhere,
+    never for schools, hospitals or welfare homes."""
     grade = np.full(cat.size, "", dtype=object)
     trade = np.flatnonzero(cat == CATEGORIES.index("工贸企业"))
     grade[trade] = pick(rng, ["一级", "二级", "三级", "小微达标", "未达标", ""], trade.size,
                         [0.002, 0.03, 0.15, 0.10, 0.28, 0.438])
-    hospitality = np.flatnonzero(np.isin(cat, [CATEGORIES.index("住宿餐饮"), CATEGORIES.index("文旅场所")]))
-    grade[hospitality] = pick(rng, ["三级", ""], hospitality.size, [0.03, 0.97])
+    e = employees[trade]
+    grade[trade[(grade[trade] == "一级") & (e < 300)]] = "二级"
+    grade[trade[(grade[trade] == "二级") & (e < 80)]] = "三级"
+    grade[trade[(grade[trade] == "小微达标") & (e >= 100)]] = "三级"
+    hospitality = np.flatnonzero(np.isin(cat, [CATEGORIES.index("住宿餐饮"), CATEGORIES.index("文旅场所")])
+                                 & (employees >= 20))
+    grade[hospitality] = pick(rng, ["三级", ""], hospitality.size, [0.06, 0.94])
     return grade
 
 
-def _last_inspected(rng, n: int) -> np.ndarray:
-    """最近检查日期 before this year's events: since mid-2022, empty for about 15%."""
-    last = INSPECTED_SINCE + rng.integers(0, int((AS_OF - INSPECTED_SINCE).astype(int)) + 1, size=n)
-    return np.where(rng.random(n) < 0.85, last, np.datetime64("NaT")).astype("datetime64[D]")
+def _last_inspected(rng, cat, kind, employees, flags) -> np.ndarray:
+    """最近检查日期 before this year's events: public services, sizeable firms and firms with
+    special risks always have one within the last year; small shops now and then none."""
+    n = cat.size
+    span = int((AS_OF - INSPECTED_SINCE).astype(int))
+    always = (np.isin(cat, [CATEGORIES.index(c) for c in ("学校", "医院", "福利机构", "在建施工项目")])
+              | (employees >= 50) | flags[:, [RISK_FLAGS.index(f) for f in SPECIAL_FLAGS[:5]]].any(axis=1))
+    public = np.isin(cat, [CATEGORIES.index(c) for c in ("学校", "医院", "福利机构")])
+    recent = AS_OF - np.where(public, rng.integers(20, 200, size=n),
+                              rng.integers(20, 330, size=n)).astype("timedelta64[D]")
+    anytime = INSPECTED_SINCE + rng.integers(0, span + 1, size=n).astype("timedelta64[D]")
+    never = ~always & (rng.random(n) < np.where((kind == "92") | (employees < 10), 0.3, 0.12))
+    last = np.where(always, recent, anytime)
+    return np.where(never, np.datetime64("NaT"), last).astype("datetime64[D]")
+
+
+def _accidents(rng, cat, employees, flags) -> np.ndarray:
+    """近三年事故起数: factories and building sites, more often the larger and riskier ones."""
+    base = np.select([cat == CATEGORIES.index("工贸企业"), cat == CATEGORIES.index("在建施工项目"),
+                      cat == CATEGORIES.index("住宿餐饮")], [0.012, 0.04, 0.003], 0.0)
+    p = np.clip(base * np.log1p(employees) / np.log(30) * (1 + 0.5 * flags[:, :5].sum(axis=1)), 0, 0.3)
+    first = rng.random(cat.size) < p
+    return (first.astype(np.int64) + (first & (rng.random(cat.size) < 0.15))).astype(np.int64)
 
 
 # ---------------------------------------------------------------- the ledger
@@ -268,19 +269,18 @@ def build_units(rng: np.random.Generator, n_units: int) -> Units:
     cat, sub, status = _unit_frame(rng, n_units)
     n = cat.size
     width = max(6, len(str(n)))
-    employees = _employees(rng, cat)
-    flags = _risk_flags(rng, cat, sub)
-    industry, word = _industries(rng, cat, sub, flags)
-    kind = _credit_types(rng, cat, employees)
-    name, industry = unique_names(rng, cat, kind, sub, word, industry)
-    last = _last_inspected(rng, n)
+    industry = _industries(rng, cat, sub)
+    employees = _employees(rng, cat, industry)
+    flags = _risk_flags(rng, cat, sub, industry)
+    kind = _credit_types(rng, cat, industry, employees)
+    name = unique_names(rng, cat, industry, kind, sub, employees)
     return Units(
         cat=cat, sub=sub, status=status, unit_id=fmt_ids("FZ", np.arange(1, n + 1), width),
-        employees=employees, flags=flags, industry=industry, word=word, kind=kind,
-        uscc=credit_codes(kind, rng), name=name, address=addresses(rng, cat, sub, flags),
-        grade=_base_grades(rng, cat), tier=np.full(n, "", dtype=object),
-        posts=np.zeros(n, dtype=np.int64),
-        accidents=rng.choice(3, size=n, p=[0.982, 0.015, 0.003]), last_inspected=last,
+        employees=employees, flags=flags, industry=industry, kind=kind,
+        uscc=credit_codes(kind, rng), name=name, address=addresses(rng, cat, sub, flags, industry, name),
+        grade=_base_grades(rng, cat, employees), tier=np.full(n, "", dtype=object),
+        posts=np.zeros(n, dtype=np.int64), accidents=_accidents(rng, cat, employees, flags),
+        last_inspected=_last_inspected(rng, cat, kind, employees, flags),
     )
 
 

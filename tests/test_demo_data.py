@@ -63,8 +63,29 @@ PROFILES = {
 
 # ---------------------------------------------------------------- independent readers
 
+# The shape of the demo ledgers (the bureau's exports): these columns in this order.  The
+# contract may accept more (optional columns of other forms); the demo files keep theirs.
+DEMO_HEADERS = {
+    "units": ["单位编号", "统一社会信用代码", "单位名称", "监管类别", "行业", "所属街道", "地址", "从业人数",
+              "风险特征", "标准化等级", "创建类别", "示范岗位数", "近三年事故起数", "最近检查日期", "经营状态"],
+    "departments": ["单位名称", "职责领域", "是否参与帮扶"],
+    "experts": ["专家编号", "姓名", "专业领域", "工作单位", "手机号码", "驻局专家", "每周服务上限"],
+    "cadres": ["工号", "姓名", "所属单位", "职务", "手机号码", "执法证号", "帮扶工作队"],
+    "hazards": ["隐患编号", "单位编号", "发现日期", "隐患级别", "隐患类别", "隐患描述", "整改期限", "整改完成日期",
+                "发现途径"],
+    "visits": ["记录编号", "服务日期", "单位编号", "干部工号", "专家编号", "服务方式", "发现问题数", "解决问题数"],
+    "reviews": ["评审编号", "单位编号", "评审日期", "评审类型", "评审结果", "评审专家", "观摩企业数"],
+}
+
+
 def headers(ledger) -> list[str]:
-    return [c.header for c in ledger.columns]
+    """The demo file's header: the columns it has always had, all of them in the contract,
+    in contract order, with every required column."""
+    contract = [c.header for c in ledger.columns]
+    mine = DEMO_HEADERS[ledger.key]
+    assert mine == [h for h in contract if h in mine], ledger.key
+    assert {c.header for c in ledger.columns if c.required} <= set(mine), ledger.key
+    return mine
 
 
 def sheet_rows(path: Path) -> tuple[str, list[list]]:
@@ -229,7 +250,9 @@ def test_tiers_fit_grades_and_industries(supervised):
     posts = supervised["示范岗位数"].astype(int)
     assert posts[supervised["创建类别"] != ""].sum() > 0.8 * 1400
     trade = supervised[supervised["监管类别"] == "工贸企业"]
-    assert trade["行业"].isin(["纺织服装", "鞋服箱包", "机械电子", "树脂工艺", "食品加工"]).mean() > 0.5
+    light = ["服装服饰", "纺织", "制鞋", "箱包", "树脂工艺品", "电子电器", "印刷", "包装装潢"]
+    assert trade["行业"].isin(light).mean() > 0.6          # an urban Quanzhou district's industry
+    assert 1 <= (trade["行业"] == "精密铸造").sum() <= 0.002 * len(trade)   # metal smelting is rare
     assert supervised.loc[supervised["监管类别"] != "工贸企业", "标准化等级"].eq("").mean() > 0.9
 
 
@@ -337,10 +360,11 @@ def test_hazards(hazards, ledgers, active_ids):
     assert (units.loc[h["单位编号"], "监管类别"] == "工贸企业").mean() > 0.6
     assert set(h["隐患级别"]) == {"一般隐患", "重大隐患"}
     major = h["隐患级别"] == "重大隐患"
-    assert 0.02 <= major.mean() <= 0.04
+    assert 15 <= major.sum() <= 30                          # about 1%, as real ledgers have
     assert (h["隐患描述"] != "").all() and (h["隐患类别"] != "").all()
     window = np.array([(d - f).days for d, f in zip(h["整改期限"], h["发现日期"], strict=True)])
-    assert window.min() >= 7 and window.max() <= 60
+    assert window.min() >= 0 and window.max() <= 60
+    assert window[major.to_numpy()].min() >= 15
     assert window[major.to_numpy()].mean() > window[~major.to_numpy()].mean()
     fixed = h.dropna(subset=["整改完成日期"])
     assert 0.8 < len(fixed) / len(h) < 0.99
@@ -420,6 +444,189 @@ def test_earlier_weeks_show_smaller_cumulative_figures(hazards, ledgers):
         values = [cumulative(end) for end in week_ends]
         assert values == sorted(values), name
         assert values[-2] < values[-1] and values[25] < values[-1], name
+
+
+# ---------------------------------------------------------------- the district as Fengze is
+
+# Written out here, independently of the generator's tables: where each feature can occur.
+DUST = {"木制品家具", "金属制品", "粮食加工", "纺织", "树脂工艺品"}      # wood, polishing, flour, fluff, resin
+AMMONIA = {"水产品加工", "冷链仓储", "食品制造"}                          # freezing and cold storage
+CONFINED = {"水产品加工", "粮食加工", "调味品酿造", "食品制造", "纺织"}  # pits, silos, tanks
+SMELTING = {"精密铸造"}
+PUBLIC_SERVICES = ("学校", "医院", "福利机构")
+ORDER10_FLAGS = ("粉尘涉爆", "涉氨制冷", "有限空间作业", "金属冶炼")
+
+
+def flags_of(units: pd.DataFrame, flag: str) -> pd.Series:
+    return units["风险特征"].map(lambda x: flag in split(x))
+
+
+def test_features_occur_only_where_the_industry_has_them(supervised):
+    from demo.profiles import CONSISTENCY
+    for row in supervised.itertuples():
+        assert set(split(row.风险特征)) <= CONSISTENCY[row.监管类别][row.行业], (row.单位名称, row.风险特征)
+    for flag, industries in (("粉尘涉爆", DUST), ("涉氨制冷", AMMONIA), ("有限空间作业", CONFINED),
+                             ("金属冶炼", SMELTING)):
+        having = supervised[flags_of(supervised, flag)]
+        assert len(having) > 0 and having["行业"].isin(industries).all(), flag
+        assert (having["监管类别"] == "工贸企业").all(), flag
+    other = supervised[supervised["监管类别"] != "工贸企业"]
+    assert not any(flags_of(other, f).any() for f in ORDER10_FLAGS + ("自建厂房",))
+    assert (supervised["行业"] != "").all()
+
+
+def test_public_services_take_no_gongmao_standardization(ledgers, supervised):
+    public = supervised[supervised["监管类别"].isin(PUBLIC_SERVICES)]
+    assert public["标准化等级"].eq("").all() and public["创建类别"].eq("").all()
+    units = ledgers["units"].set_index("单位编号")
+    reviewed = units.loc[ledgers["reviews"]["单位编号"], "监管类别"]
+    assert not reviewed.isin(PUBLIC_SERVICES).any()
+
+
+def test_sizes_and_inspections_fit_the_unit(supervised):
+    def employees(industry):
+        return supervised.loc[supervised["行业"] == industry, "从业人数"].astype(int)
+    assert employees("学前教育").max() <= 80 and employees("门诊部（所）").max() <= 40
+    assert employees("综合医院").min() >= 80 and employees("中等教育").median() > employees("学前教育").median()
+    inspected = supervised["最近检查日期"].map(lambda v: v not in ("", None))
+    must = supervised["监管类别"].isin(PUBLIC_SERVICES) | (supervised["从业人数"].astype(int) >= 50)
+    assert inspected[must].all()
+    big = supervised["单位名称"].str.endswith("股份有限公司")
+    assert (supervised.loc[big, "从业人数"].astype(int) >= 200).all()
+    individual = supervised["统一社会信用代码"].str.startswith("92")
+    assert (supervised.loc[individual, "从业人数"].astype(int) <= 30).all()
+
+
+def people(ledgers) -> list[str]:
+    return list(ledgers["cadres"]["姓名"]) + list(ledgers["experts"]["姓名"])
+
+
+def test_people_are_named_as_in_southern_fujian(ledgers):
+    from demo.load import column
+    surnames = sorted(column("surnames", "surname"), key=len, reverse=True)
+    given = set(column("given_names", "name"))
+    names = people(ledgers)
+    assert len(names) == len(set(names))
+    for name in names:
+        surname = next(s for s in surnames if name.startswith(s))
+        assert name[len(surname):] in given, name
+    firsts = pd.Series([next(s for s in surnames if n.startswith(s)) for n in names]).value_counts()
+    assert {"陈", "林"} <= set(firsts.index[:3])                          # 陈林半天下
+    assert firsts.max() <= 0.2 * len(names)
+    given_counts = pd.Series([n[len(next(s for s in surnames if n.startswith(s))):] for n in names]).value_counts()
+    assert given_counts.max() <= 4                     # repeats as real names repeat, no more
+
+
+REGISTERED = re.compile(r"^(泉州市丰泽区|丰泽区|泉州市|泉州丰泽|泉州|福建省|福建)")
+
+
+def test_firm_names_read_as_registered_names(supervised):
+    from demo.load import column
+    names = supervised["单位名称"]
+    assert names.is_unique and not names.str.contains(r"（\d+）").any()
+    trade = supervised[supervised["监管类别"] == "工贸企业"]
+    assert trade["单位名称"].map(lambda n: bool(REGISTERED.match(n)) or "（泉州）" in n).all()
+    assert trade["单位名称"].str.contains(r"(?:有限公司|厂|商行|经营部|茶行|冷库)$").all()
+    trading = trade["单位名称"].str.endswith(("经营部", "商行"))
+    assert trade.loc[trading, "行业"].isin(["商贸仓储", "冷链仓储"]).all()
+    black = set(column("zihao_blacklist", "zihao"))
+    for name in trade["单位名称"]:
+        core = REGISTERED.sub("", name).split("（")[0]
+        zh = core[:2]
+        assert zh[0] != zh[1] and zh not in black, name
+
+
+def test_addresses_are_on_the_subdistricts_roads_and_zones(supervised):
+    from demo.load import rows
+    places: dict[str, set[str]] = {}
+    for r in rows("places"):
+        places.setdefault(r["subdistrict"], set()).add(r["name"])
+    every = sorted({p for names in places.values() for p in names}, key=len, reverse=True)
+    for row in supervised.itertuples():
+        address = row.地址
+        assert address.startswith("泉州市丰泽区"), address
+        assert re.search(r"(\d+号|\d+幢|交叉口|社区$|沿线$)", address), address
+        rest = address.removeprefix("泉州市丰泽区").replace(row.所属街道, "")
+        named = []
+        for place in every:                     # longest names first: 丰泽街 before 丰泽
+            if place in rest:
+                named.append(place)
+                rest = rest.replace(place, "|")
+        assert named and set(named) <= places[row.所属街道], (address, row.所属街道)
+
+
+def planned(name: str) -> pd.DataFrame:
+    from demo.load import rows
+    return pd.DataFrame(rows(name))
+
+
+def test_major_hazards_and_misjudged_ones_are_the_documented_ones(hazards, ledgers):
+    majors = planned("major_hazards")
+    misjudged = planned("misjudged_hazards")
+    h = hazards
+    logged_major = h[h["隐患级别"] == "重大隐患"]
+    assert sorted(zip(logged_major["发现日期"].map(str), logged_major["隐患描述"], strict=True)) == \
+        sorted(zip(majors["found_on"], majors["description"], strict=True))
+    wrong = h[(h["隐患级别"] == "一般隐患") & h["隐患描述"].isin(set(misjudged["description"]))]
+    assert sorted(zip(wrong["发现日期"].map(str), wrong["隐患描述"], strict=True)) == \
+        sorted(zip(misjudged["found_on"], misjudged["description"], strict=True))
+    assert 20 <= len(wrong) <= 40                                        # a few dozen over the year
+    assert wrong["整改完成日期"].notna().mean() >= 0.8                   # most fixed by August
+    # every misjudged item names the article and item of MEM Order No.10 it matches
+    items = planned("order10_items")
+    refs = {a + (f"第{i}项" if i else "") for a, i in zip(items["article"], items["item"], strict=True)}
+    assert set(misjudged["order10"]) <= refs
+    # nothing else in the ledger reads like an Order No.10 item logged as 一般
+    general = set(h.loc[(h["隐患级别"] == "一般隐患") & ~h.index.isin(wrong.index), "隐患描述"])
+    assert not general & (set(majors["description"]) | set(misjudged["description"]))
+    units = ledgers["units"].set_index("单位编号")
+    dust = wrong[wrong["隐患类别"] == "粉尘防爆"]
+    assert units.loc[dust["单位编号"], "风险特征"].map(lambda x: "粉尘涉爆" in split(x)).all()
+
+
+def test_few_units_have_an_open_or_suspected_major_hazard_in_week_32(hazards):
+    misjudged = set(planned("misjudged_hazards")["description"])
+    h = hazards
+    open_ = h["整改完成日期"].isna() | (h["整改完成日期"] > AS_OF)
+    suspect = (h["隐患级别"] == "重大隐患") | h["隐患描述"].isin(misjudged)
+    units = h.loc[open_ & suspect, "单位编号"].unique()
+    assert 3 <= len(units) <= 12
+
+
+def test_on_the_spot_items_are_put_right_the_same_or_the_next_day(hazards):
+    from demo.load import rows
+    spot = {r["description"] for r in rows("hazards") if r["on_spot"] == "1"}
+    assert {"车间安全出口被锁闭", "营业期间安全出口上锁", "车间消防通道堵塞"} <= spot
+    h = hazards[hazards["隐患描述"].isin(spot)]
+    assert len(h) > 50
+    days = np.array([(d - f).days for d, f in zip(h["整改期限"], h["发现日期"], strict=True)])
+    assert days.max() <= 1
+    done = h.dropna(subset=["整改完成日期"])
+    assert len(done) == len(h) or h["发现日期"].max() >= date(2023, 8, 12)
+    assert all((x - f).days <= 1 for f, x in zip(done["发现日期"], done["整改完成日期"], strict=True))
+
+
+def test_sources_follow_the_campaign(hazards):
+    h = hazards
+    months = pd.Series([d.month for d in h["发现日期"]], index=h.index)
+    selfcheck = h["发现途径"] == "企业自查"
+    enforce = h["发现途径"] == "执法检查"
+    may_june, july_aug = months.isin([5, 6]), months.isin([7, 8])
+    assert selfcheck[may_june].mean() > selfcheck[july_aug].mean() + 0.1
+    assert enforce[july_aug].mean() > enforce[may_june].mean() + 0.1
+
+
+def test_experts_come_from_plausible_bodies(ledgers, hazards):
+    experts = ledgers["experts"]
+    units = ledgers["units"]
+    at_units = experts[experts["工作单位"].isin(set(units["单位名称"]))]
+    bodies = experts[~experts.index.isin(at_units.index)]
+    assert bodies["工作单位"].str.contains(r"(?:有限公司|大学|学院|设计院|（退休）)$").all()
+    assert not bodies["工作单位"].str.contains("顺丰|恒安|安踏").any()
+    employer_ids = set(units.loc[units["单位名称"].isin(set(at_units["工作单位"])), "单位编号"])
+    assert not (set(hazards.loc[hazards["隐患级别"] == "重大隐患", "单位编号"]) & employer_ids)
+    tiers = units.loc[units["单位编号"].isin(employer_ids), "创建类别"]
+    assert tiers.isin(["精品", "标杆"]).all()
 
 
 # ---------------------------------------------------------------- determinism and csv

@@ -43,6 +43,26 @@ def test_demo_week_reproduces_the_published_figures(demo_run):
     assert figures["config_sha256"] == manifest["config_sha256"]
 
 
+def test_week_32_targets_span_industries_and_hold_every_open_major_hazard(demo_warehouse):
+    """全域覆盖、突出重点: the demo district's targets come from several industries and
+    categories, foundries stay rare, and every unit with an open major hazard is among them."""
+    import duckdb
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    try:
+        targets = con.execute(
+            "SELECT u.unit_id, u.industry, u.category FROM priority_targets t JOIN units u USING (unit_id) "
+            "WHERE t.week = '2023-W32'").df()
+        open_major = {r[0] for r in con.execute(
+            "SELECT DISTINCT unit_id FROM hazards WHERE level = '重大隐患' AND found_on <= DATE '2023-08-13' "
+            "AND (fixed_on IS NULL OR fixed_on > DATE '2023-08-13')").fetchall()}
+    finally:
+        con.close()
+    assert len(targets) == 29
+    assert targets["industry"].nunique() >= 5 and targets["category"].nunique() >= 2
+    assert (targets["industry"] == "精密铸造").sum() <= 1
+    assert 1 <= len(open_major) <= 12 and open_major <= set(targets["unit_id"])
+
+
 def test_manifest_matches_its_schema_and_accounts_for_every_row(demo_run):
     manifest = load(demo_run[1])
     jsonschema.validate(manifest, load(PROJECT / "docs" / "manifest.schema.json"))

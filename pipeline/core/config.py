@@ -7,6 +7,7 @@ errors that name the key.  The effective configuration is hashed as canonical JS
 (``config_sha256``).  Nothing is read at import time: ``load_config()`` reads the file.
 """
 
+import datetime as dt
 import hashlib
 import json
 import string
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import yaml
 from dagster import Config
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.core.errors import BangfuError
 from pipeline.core.ledgers import CATEGORIES, EXPERT_DOMAINS, RISK_FLAGS, SUBDISTRICTS
@@ -144,6 +145,50 @@ class Report(Strict):
         return distribution_lines(v, SUBDISTRICT_FIELDS)
 
 
+class Phase(Strict):
+    """One phase (阶段) of the campaign: its name, first and last day (ISO dates, both
+    included) and whether the subdistricts (街道) are assistance targets during it."""
+    name: str = Field(min_length=1)
+    start: str
+    end: str
+    subdistricts_as_targets: bool
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _iso_date(cls, v):
+        if isinstance(v, dt.date):          # an unquoted date in the YAML file
+            return v.isoformat()
+        try:
+            return dt.date.fromisoformat(str(v)).isoformat()
+        except ValueError:
+            raise ValueError(f"须为日期，写作 2023-05-01（不是 {v}）") from None
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        if self.end < self.start:
+            raise ValueError(f"阶段“{self.name}”的结束日期 {self.end} 早于开始日期 {self.start}")
+        return self
+
+
+class Campaign(Strict):
+    """The campaign the mechanism runs under (重大事故隐患专项排查整治2023行动): its phases in
+    date order, not overlapping; a date outside every phase is outside the campaign."""
+    name: str = Field(min_length=1)
+    phases: list[Phase] = Field(min_length=1)
+
+    @field_validator("phases")
+    @classmethod
+    def _ordered(cls, v):
+        names = [p.name for p in v]
+        if len(set(names)) != len(names):
+            raise ValueError(f"阶段名称重复：{'、'.join(sorted({n for n in names if names.count(n) > 1}))}")
+        for before, after in zip(v, v[1:], strict=False):
+            if after.start <= before.end:
+                raise ValueError(f"阶段须按日期先后排列且不重叠：“{after.name}”开始于 {after.start}，"
+                                 f"“{before.name}”至 {before.end} 才结束")
+        return v
+
+
 class BangfuConfig(Strict):
     """The whole configuration: the file (every section given), and the run config of the
     ``derive`` step (a section left empty is taken from the file; a section given replaces
@@ -158,6 +203,7 @@ class BangfuConfig(Strict):
     assignment: Assignment | None = None
     spot_checks: SpotChecks | None = None
     report: Report | None = None
+    campaign: Campaign | None = None
 
     def over(self, base: "BangfuConfig") -> "BangfuConfig":
         """This run's sections over ``base`` (the file): the effective configuration."""
