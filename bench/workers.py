@@ -155,7 +155,7 @@ def stages(argv: list[str]) -> None:
             con.execute("SELECT figures FROM weekly_figures WHERE week = ? AND as_of = ?", [week, week]).fetchone()
         code_version()
 
-    unrecognised = stage("ingest", ingest)
+    unrecognised = stage("ingest", ingest).unrecognised
     derived = stage("derive", derive)
     reports = {"available": render_all is not None, "documents": []}
     if render_all is not None:

@@ -6,12 +6,14 @@ The bureau's posts are tables/bureau_staff.csv.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
 from demo.common import pick
 from demo.departments import BUREAU, participating, team_seats
-from demo.load import rows
+from demo.load import column, rows
 from demo.names import person_names, phones
 
 BUREAU_UNLICENSED = {"局长", "科员"}   # a few of these hold no 执法证
@@ -56,3 +58,48 @@ def build_cadres(rng, names: set[str], phone_numbers: set[str]) -> pd.DataFrame:
         "licence": [lic if ok else "" for lic, ok in zip(licence, licensed, strict=True)],
         "on_team": ["否"] * n_bureau + ["是"] * n_team + ["否"] * (n - n_bureau - n_team),
     })
+
+
+def add_enforcement_staff(rng, cadres: pd.DataFrame, names: set[str],
+                          phone_numbers: set[str]) -> pd.DataFrame:
+    """The departments' licensed enforcement staff besides the team (tables/enforcement_staff.csv):
+    as in a real district, every department that supervises a category has officers enough
+    to send two to a check (行政处罚法 第四十二条).  Appended after every other draw of the
+    generator, with a generator of their own, so the other ledgers do not change."""
+    posts = [(r["department"], r["title"]) for r in rows("enforcement_staff") for _ in range(int(r["count"]))]
+    n = len(posts)
+    taken = {lic[6:] for lic in cadres["licence"] if lic}
+    free = [f"{y}{x:03d}" for y in range(2019, 2023) for x in range(100, 1000) if f"{y}{x:03d}" not in taken]
+    chosen = rng.choice(len(free), size=n, replace=False)
+    first = int(cadres["cadre_id"].str.removeprefix("BF").where(cadres["cadre_id"].str.startswith("BF"))
+                .dropna().astype(int).max())
+    staff = pd.DataFrame({
+        "cadre_id": [f"BF{first + i + 1:03d}" for i in range(n)],
+        "name": _uncommon_names(rng, n, names),
+        "dept": [d for d, _ in posts],
+        "title": [t for _, t in posts],
+        "phone": phones(rng, n, phone_numbers),
+        "licence": [f"350503{free[i]}" for i in chosen],
+        "on_team": ["否"] * n,
+    })
+    return pd.concat([cadres, staff], ignore_index=True)
+
+
+def _uncommon_names(rng, n: int, names: set[str]) -> list[str]:
+    """``n`` new names whose given name the roster has fewer than 3 times yet: added late, to
+    a roster already drawn, they keep the names repeating only as real ones do."""
+    surnames = sorted(column("surnames", "surname"), key=len, reverse=True)
+
+    def given(name: str) -> str:
+        return name[len(next(s for s in surnames if name.startswith(s))):]
+
+    counts = Counter(given(x) for x in names)
+    out: list[str] = []
+    while len(out) < n:
+        for name in person_names(rng, 2 * n, names | set(out)):
+            if len(out) < n and counts[given(name)] < 3:
+                out.append(name)
+                counts[given(name)] += 1
+    names.update(out)
+    return out
+

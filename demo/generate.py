@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from demo import hazards as hz
-from demo.cadres import build_cadres
+from demo.cadres import add_enforcement_staff, build_cadres
 from demo.common import REFERENCE_UNITS, SEED, iso
 from demo.departments import departments_frame
 from demo.experts import ExpertPicker, build_experts
@@ -49,6 +49,7 @@ def build(n_units: int = REFERENCE_UNITS, seed: int = SEED, excel: bool = False)
     hazards, attached = hz.plan_hazards(rng, units, visits, n_units, employers)
     count_problems(rng, visits, attached, n_units)
     update_last_inspected(units, hazards, visits)
+    cadres = add_enforcement_staff(np.random.default_rng([seed, 14]), cadres, names, phones)
     tables = {
         "units": units_frame(units, dates),
         "hazards": hz.hazards_frame(hazards, units, iso),

@@ -287,13 +287,68 @@ def plan_hazards(rng, units: Units, visits: Visits, n_units: int,
     return Hazards(**{k: v[order] for k, v in merged.items()}), attached
 
 
+SUPERVISOR = "丰泽区安委办"
+DOC_NUMBER = "泉丰安委办督〔2023〕{n}号"
+ACCEPTED_BY = "区应急管理局、专家组"
+
+
+def _on_or_before(day: np.ndarray) -> np.ndarray:
+    """The day, or NaT when it falls after the demo's last day."""
+    return np.where(day <= AS_OF, day, np.datetime64("NaT"))
+
+
+def follow_up(h: Hazards, units: Units) -> dict[str, np.ndarray]:
+    """The follow-up of each major hazard to 销号, at realistic stages (no random draws):
+    挂牌督办 by the district's safety committee office 3 days after it is found, the
+    remediation plan's five elements (五落实) a week after that (the three most recent
+    still without funds and contingency plan), work stopped where dust could explode,
+    acceptance asked for the day after the work is done, accepted 5 days later, 销号 2
+    days after acceptance."""
+    n = h.day.size
+    major = h.level == "重大隐患"
+    blank = np.full(n, "", dtype=object)
+    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    cols = {name: blank.copy() for name in ("supervisor", "supervision_doc", "plan_responsible",
+                                             "plan_measures", "plan_funds", "plan_contingency",
+                                             "stop_work", "accepted_by")}
+    cols |= {name: nat.copy() for name in ("supervised_on", "applied_on", "accepted_on", "closed_on")}
+    order = np.flatnonzero(major)[np.argsort(h.day[major], kind="stable")]
+    newest = set(order[-3:].tolist())
+    for number, i in enumerate(order, start=1):
+        supervised = h.day[i] + np.timedelta64(3, "D")
+        if supervised > AS_OF:
+            continue
+        cols["supervisor"][i] = SUPERVISOR
+        cols["supervision_doc"][i] = DOC_NUMBER.format(n=number)
+        cols["supervised_on"][i] = supervised
+        if supervised + np.timedelta64(7, "D") <= AS_OF:
+            cols["plan_responsible"][i] = f"{units.name[h.unit[i]]}主要负责人"
+            cols["plan_measures"][i] = f"按{h.kind[i]}整改方案逐项落实：{h.text[i]}"
+            if i not in newest or not np.isnat(h.fixed[i]):
+                cols["plan_funds"][i] = "已落实"
+                cols["plan_contingency"][i] = "已制定"
+        if "粉尘" in str(h.kind[i]) and np.isnat(h.fixed[i]):
+            cols["stop_work"][i] = "是"
+        if not np.isnat(h.fixed[i]):
+            cols["applied_on"][i] = h.fixed[i] + np.timedelta64(1, "D")
+            cols["accepted_on"][i] = h.fixed[i] + np.timedelta64(6, "D")
+            cols["closed_on"][i] = h.fixed[i] + np.timedelta64(8, "D")
+    for name in ("supervised_on", "applied_on", "accepted_on", "closed_on"):
+        cols[name] = _on_or_before(cols[name])
+    cols["accepted_by"] = np.where(~np.isnat(cols["accepted_on"]), ACCEPTED_BY, "").astype(object)
+    return cols
+
+
 def hazards_frame(h: Hazards, units: Units, dates) -> pd.DataFrame:
-    """The ledger with its Chinese headers; ``dates`` formats the three date columns."""
+    """The ledger with its Chinese headers; ``dates`` formats the date columns.  The
+    follow-up columns of major hazards (挂牌督办 … 销号日期) stand at the right."""
     width = max(5, len(str(h.day.size)))
+    extra = follow_up(h, units)
     return frame(HAZARDS, {
         "hazard_id": fmt_ids("YH2023", np.arange(1, h.day.size + 1), width),
         "unit_id": units.unit_id[h.unit], "found_on": dates(h.day), "level": h.level, "kind": h.kind,
         "description": h.text, "due_on": dates(h.due), "fixed_on": dates(h.fixed), "source": h.source,
+        **{k: dates(v) if v.dtype.kind == "M" else v for k, v in extra.items()},
     })
 
 

@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", default="out", help="output folder (default out/)")
     run.add_argument("--week", help="2023-W32 or a date in the week; default: latest complete week")
     run.add_argument("--warehouse", help="DuckDB file (default data/warehouse.duckdb)")
+    run.add_argument("--redraw", metavar="REASON",
+                     help="draw next week's 双随机 checks again, for this reason (recorded in draw_log)")
+    run.add_argument("--operator", help="who makes the draw (recorded with it)")
+    run.add_argument("--witness", action="append", default=[], metavar="NAME",
+                     help="a witness of the draw (recorded with it; repeat for several)")
 
     demo = sub.add_parser("demo-data", help="write the deterministic demo ledgers")
     demo.add_argument("--out", default="raw")
@@ -34,9 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("--warehouse", help="DuckDB file (default data/warehouse.duckdb)")
     backup.add_argument("--out", help="copy to write (default data/backups/warehouse-<time>.duckdb)")
 
+    verify = sub.add_parser("verify-draw", help="redo the recorded 双随机 draws and compare (prints no names)")
+    verify.add_argument("--warehouse", help="DuckDB file (default data/warehouse.duckdb)")
+    verify.add_argument("--week", help="only the draws for this plan week (2023-W33)")
+
     args = parser.parse_args(argv)
     return {"run": cmd_run, "demo-data": cmd_demo, "templates": cmd_templates,
-            "docs": cmd_docs, "backup": cmd_backup}[args.command](args)
+            "docs": cmd_docs, "backup": cmd_backup, "verify-draw": cmd_verify_draw}[args.command](args)
 
 
 def cmd_run(args) -> int:
@@ -47,7 +56,9 @@ def cmd_run(args) -> int:
     steps = StepLines()
     print("bangfu run：导入台账 → 派生 → 周报与清单", flush=True)
     try:
-        manifest_path = run_week(Path(args.raw), Path(args.out), args.week, args.warehouse, steps)
+        manifest_path = run_week(Path(args.raw), Path(args.out), args.week, args.warehouse, steps,
+                                 draw={"redraw": args.redraw, "operator": args.operator,
+                                       "witnesses": args.witness})
     except RunFailed as exc:
         say_warnings(steps.warnings)
         print("运行失败：" if exc.expected else "运行失败（程序错误，请把以下内容报告给维护者）：",
@@ -131,6 +142,42 @@ def cmd_backup(args) -> int:
             print(line, file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_verify_draw(args) -> int:
+    """Every recorded draw (or one plan week's) redone from its seed and registers: one line
+    each, no unit or officer named; exit 1 when any does not check out."""
+    import os
+
+    from assets.derive.draw import LOG_COLUMNS, verify
+    from pipeline.core.errors import BangfuError
+    from pipeline.core.warehouse import open_warehouse
+    from pipeline.core.weeks import parse_week, week_label
+
+    warehouse = Path(args.warehouse or os.environ.get("BANGFU_WAREHOUSE") or PROJECT_DIR / "data" / "warehouse.duckdb")
+    if not warehouse.exists():
+        print(f"{warehouse}: 数据仓库不存在", file=sys.stderr)
+        return 1
+    try:
+        plan_for = week_label(parse_week(args.week)) if args.week else None
+        with open_warehouse(warehouse, float(os.environ.get("BANGFU_LOCK_TIMEOUT") or 1800)) as con:
+            found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'draw_log'").fetchone()[0]
+            records = [dict(zip(LOG_COLUMNS, r, strict=True)) for r in con.execute(
+                f"SELECT {', '.join(LOG_COLUMNS)} FROM draw_log WHERE $week IS NULL OR plan_for = $week "
+                "ORDER BY plan_for, draw_no", {"week": plan_for}).fetchall()] if found else []
+    except (BangfuError, ValueError) as exc:
+        print("\n".join(getattr(exc, "lines", [str(exc)])), file=sys.stderr)
+        return 1
+    if not records:
+        print("没有抽取记录" + (f"（{plan_for}）" if plan_for else ""))
+        return 0
+    failed = 0
+    for r in records:
+        problems = verify(r)
+        failed += bool(problems)
+        print(f"{r['plan_for']} 第{r['draw_no']}次（{r['kind']}，{r['drawn_at']}）：" +
+              ("核验通过" if not problems else "不符：" + "；".join(problems)))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

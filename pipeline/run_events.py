@@ -13,6 +13,8 @@ import sys
 
 from dagster import DagsterEventType, LoggerDefinition, logger
 
+# Warnings about the data carry this mark (assets/ingest/assets.py); Dagster's own do not.
+DATA_NOTE = "台账提示："
 STEP_TITLES = {"ingest_ledgers": "导入台账", "derive": "派生帮扶安排", "reports": "生成周报与清单",
                "manifest": "写清单并发布"}
 
@@ -32,8 +34,9 @@ class StepLines(logging.Handler):
         meta = record.__dict__.get("dagster_meta") or {}
         event = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.WARNING and meta.get("orig_message"):
-                self.warnings.append(str(meta["orig_message"]))
+            text = str(meta.get("orig_message") or "")
+            if record.levelno >= logging.WARNING and text.startswith(DATA_NOTE):
+                self.warnings.append(text.removeprefix(DATA_NOTE))
             return
         step = event.step_key
         title = f"{STEP_TITLES.get(step, step)}（{step}）"

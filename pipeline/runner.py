@@ -66,6 +66,19 @@ def fail_dead_runs(instance: DagsterInstance) -> list[str]:
     return failed
 
 
+def draw_run_config(draw: dict | None) -> dict:
+    """The derive step's run config for these draw options (none: the file's section)."""
+    given = {k: v for k, v in (draw or {}).items() if v not in (None, "", [], ())}
+    if not given:
+        return {}
+    from pipeline.core.config import load_config
+    try:
+        options = load_config().draw.model_dump() | given
+    except BangfuError as exc:
+        raise RunFailed(exc.lines) from exc
+    return {"ops": {"derive": {"config": {"draw": options}}}}
+
+
 def pick_week(raw: Path, week: str | None) -> str:
     """The partition key of ``--week``, or of the latest complete week of the ledgers."""
     from assets.ingest.events import newest_event_date
@@ -82,11 +95,12 @@ def pick_week(raw: Path, week: str | None) -> str:
 
 
 def run_week(raw: Path, out: Path, week: str | None = None, warehouse: str | None = None,
-             steps: StepLines | None = None) -> Path:
+             steps: StepLines | None = None, draw: dict | None = None) -> Path:
     """Materialise every asset for the week; return the manifest's path.
 
     ``steps`` receives the run's step lines and warnings (``bangfu run`` prints them);
-    without it the run is silent."""
+    without it the run is silent.  ``draw``: run options of the 双随机 draw (operator,
+    witnesses, redraw: the reason for a new draw), over the file's ``draw`` section."""
     if not raw.is_dir():
         raise RunFailed([f"{raw}: 台账文件夹不存在"])
     from assets.report.processes import warm_up
@@ -101,7 +115,7 @@ def run_week(raw: Path, out: Path, week: str | None = None, warehouse: str | Non
     result = job.execute_in_process(
         partition_key=key, instance=instance, raise_on_error=False,
         tags={"bangfu/host": HOST, "bangfu/pid": str(os.getpid())},
-        run_config={"loggers": {"bangfu_steps": {}}})
+        run_config={"loggers": {"bangfu_steps": {}}, **draw_run_config(draw)})
     if not result.success:
         expected = all(e.step_failure_data.user_failure_data is not None
                        for e in result.all_events if e.is_step_failure)

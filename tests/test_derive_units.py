@@ -1,21 +1,19 @@
-"""Unit tests of the mechanism's rules: score, selection, links, assignment, draw."""
+"""Unit tests of the mechanism's rules: score, selection, links, assignment (the draw:
+test_draw.py)."""
 
 import datetime as dt
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from factory import base_rows, write_ledgers
 
 from assets.derive.assign import assign_experts, in_conflict, solve_expert_milp, spread
-from assets.derive.build import build_week, set_variables
-from assets.derive.draw import spot_seed
+from assets.derive.build import set_variables
 from assets.derive.links import link_departments
 from assets.derive.sqlfiles import sql
 from assets.derive.targets import select_key_enterprises, select_targets
 from pipeline.core.config import BangfuConfig, ConfigError, load_config, validate_config
-from pipeline.core.warehouse import install_macros
 
 CONFIG = load_config()
 
@@ -223,40 +221,3 @@ def test_milp_minimises_the_largest_load():
 def test_spread_keeps_last_week_and_prefers_the_linked_department():
     out = spread(["u1", "u2", "u3"], ["a", "b", "c"], keep={"u2": "c"}, preferred={"u1": ["b"]})
     assert out == {"u2": "c", "u1": "b", "u3": "a"}
-
-
-# ----------------------------------------------------------------------------- spot checks
-
-def test_spot_check_seed_depends_on_district_and_week_only():
-    assert spot_seed("丰泽区", "2023-W33") == spot_seed("丰泽区", "2023-W33")
-    assert spot_seed("丰泽区", "2023-W33") != spot_seed("丰泽区", "2023-W34")
-    assert spot_seed("丰泽区", "2023-W33") != spot_seed("鲤城区", "2023-W33")
-
-
-def draw(con, start):
-    con.execute("BEGIN")
-    build_week(con, start, CONFIG)
-    con.execute("COMMIT")
-    return con.execute("SELECT unit_id, inspector_1, inspector_2, seed FROM spot_checks "
-                       "WHERE plan_for = ? ORDER BY pick",
-                       [f"{(start + dt.timedelta(days=7)).isocalendar()[0]}-W"
-                        f"{(start + dt.timedelta(days=7)).isocalendar()[1]:02d}"]).fetchall()
-
-
-def test_same_week_draws_the_same_and_other_weeks_differ(demo_warehouse, tmp_path):
-    import shutil
-    copy = tmp_path / "w.duckdb"
-    shutil.copyfile(demo_warehouse, copy)
-    con = duckdb.connect(str(copy))
-    install_macros(con)
-    first = draw(con, WEEK)
-    again = draw(con, WEEK)
-    other = draw(con, WEEK - dt.timedelta(days=7))
-    assert first == again and len(first) >= 8
-    assert [u for u, *_ in first] != [u for u, *_ in other]
-    responsible = dict(con.execute("SELECT unit_id, cadre_id FROM cadre_assignments "
-                                   "WHERE week = '2023-W32'").fetchall())
-    assert all(responsible.get(u) not in (a, b) and a != b for u, a, b, _ in first)
-    subs = con.execute("SELECT count(DISTINCT subdistrict) FROM spot_checks WHERE week = '2023-W32'"
-                       ).fetchall()[0][0]
-    assert subs == 8

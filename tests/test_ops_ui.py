@@ -95,7 +95,10 @@ def test_runs_launched_at_once_all_succeed_through_the_queue(services, tmp_path)
     for week in WEEKS.values():
         manifest = json.loads((out / week / "manifest.json").read_text("utf-8"))
         assert manifest["week"] == week
-        assert manifest["figures"]["priority_targets"] == 29
+        # 29 when the campaign's phase began; a unit with a new major hazard joins, and the list
+        # grows only when no unit chosen by score alone is left to give way (docs/mechanism.md)
+        figures = manifest["figures"]
+        assert figures["priority_targets"] >= 29 and figures["hazards_major_open"] > 0
         pdfs = [o for o in manifest["outputs"] if o["path"].endswith(".pdf")]
         assert pdfs, "the week's PDFs are published"
         for entry in manifest["outputs"]:

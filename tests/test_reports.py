@@ -24,6 +24,7 @@ from pypdf import PdfReader
 
 from assets.report.data import mask_phone, query_report_data
 from assets.report.render import render_all
+from assets.report.spot import notice_files
 from assets.report.view import CAPS
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,9 @@ START = dt.date(2023, 8, 7)
 WEEK = "2023-W32"
 DISTRICT_PDF = f"丰泽区安全生产帮扶工作周报_{WEEK}.pdf"
 SUBDISTRICTS = ("丰泽街道", "东湖街道", "泉秀街道", "清源街道", "华大街道", "城东街道", "东海街道", "北峰街道")
+# besides these, one restricted 抽查通知单/<部门>_<week>.xlsx per department drawing next week
 EXPECTED_FILES = {DISTRICT_PDF, f"任务清单_{WEEK}.xlsx", f"待修正清单_{WEEK}.xlsx", f"汇总表_{WEEK}.xlsx",
+                  f"双随机抽查结果公示_{WEEK}.xlsx",
                   *(f"街道/{s}_{WEEK}.pdf" for s in SUBDISTRICTS)}
 
 RENDER_IN_SUBPROCESS = """
@@ -143,8 +146,8 @@ def phones(demo_warehouse):
 # --- what is written -------------------------------------------------------------------
 
 def test_every_output_is_written_with_its_page_count(rendered):
-    _, pages, stage = rendered
-    assert set(pages) == EXPECTED_FILES
+    data, pages, stage = rendered
+    assert set(pages) == EXPECTED_FILES | set(notice_files(data).values())
     for name, n in pages.items():
         assert (stage / name).is_file()
         if name.endswith(".pdf"):
@@ -207,7 +210,7 @@ def test_no_missing_glyphs(rendered):
                 assert "Noto" in line and " yes yes yes " in line, line
     # the text set is the text extracted: names, dates, figures of the district report
     text = squash(pdf_text(stage / DISTRICT_PDF))
-    for row in (*data["links"], *data["spot_checks"]):
+    for row in (*data["links"], *data["pairs"]):
         for value in (row.get("dept"), row.get("name"), row.get("subdistrict")):
             if value:
                 assert squash(value) in text, value
@@ -224,7 +227,8 @@ def test_phone_numbers_are_masked_in_every_pdf(rendered, phones):
         leaked = [p for p in phones if p in text]
         assert not leaked, (name, leaked[:3])
         masked_seen |= {mask_phone(p) for p in phones if mask_phone(p) in text}
-    pair_phones = {p["cadre_phone"] for p in data["pairs"]} | {p["expert_phone"] for p in data["pairs"]}
+    pair_phones = ({p["officer_1_phone"] for p in data["pairs"]} | {p["officer_2_phone"] for p in data["pairs"]}
+                   | {p["expert_phone"] for p in data["pairs"]})
     assert pair_phones - {""} and pair_phones - {""} <= masked_seen
     assert all(re.fullmatch(r"1[3-9]\d\*{4}\d{4}", m) for m in masked_seen)
 
@@ -234,15 +238,15 @@ def test_the_task_list_keeps_full_numbers_for_the_assignees(rendered, phones):
     wb = load_workbook(stage / f"任务清单_{WEEK}.xlsx", read_only=True)
     cells = {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v}
     text = "\n".join(cells)
-    assigned = {p["cadre_id"] for p in data["pairs"]} | {p["expert_id"] for p in data["pairs"]}
+    assigned = ({p["officer_1"] for p in data["pairs"]} | {p["officer_2"] for p in data["pairs"]}
+                | {p["expert_id"] for p in data["pairs"]}) - {None}
     assert all(data["people"][pid]["phone"] in text for pid in assigned if data["people"][pid]["phone"])
     assert set(wb.sheetnames[:2]) == {"总览", "联合帮扶"}
     for sheet in wb.sheetnames:
         assert len(sheet) <= 31 and not re.search(r"[\[\]:*?/\\]", sheet)
     assert len({s.lower() for s in wb.sheetnames}) == len(wb.sheetnames)
     people_with_tasks = ({r["cadre_id"] for r in data["cadre_tasks"]} | {r["expert_id"] for r in data["expert_tasks"]}
-                         | assigned | {s["inspector_1"] for s in data["spot_checks"]}
-                         | {s["inspector_2"] for s in data["spot_checks"]})
+                         | assigned)   # next week's drawn checks are in the departments' notices only
     assert len(wb.sheetnames) == 2 + len(people_with_tasks - {None})
 
 
@@ -264,7 +268,7 @@ def test_same_data_gives_the_same_bytes_across_processes(rendered, demo_run, tmp
                        check=True, capture_output=True)
         runs.append(digests(out))
     here = digests(stage)
-    assert set(here) == EXPECTED_FILES
+    assert set(here) == EXPECTED_FILES | set(notice_files(data).values())
     assert runs[0] == here
     assert runs[1] == here
     published = demo_run[0] / "out" / WEEK
@@ -359,7 +363,7 @@ def test_hostile_ledger_text_renders_as_text(rendered, demo_warehouse, tmp_path)
     overdue = [h["hazard_id"] for h in data["overdue"][:2]]
     con.execute("UPDATE hazards SET description = ? WHERE hazard_id = ?", [HOSTILE[2], overdue[0]])
     con.execute("UPDATE hazards SET description = ? WHERE hazard_id = ?", [LONG, overdue[1]])
-    con.execute("UPDATE cadres SET name = ? WHERE cadre_id = (SELECT cadre_id FROM inspection_pairs "
+    con.execute("UPDATE cadres SET name = ? WHERE cadre_id = (SELECT officer_1 FROM inspection_pairs "
                 "WHERE week = ? ORDER BY unit_id LIMIT 1)", ["王[五]:*?/\\'", WEEK])
     con.close()
 
@@ -478,9 +482,16 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
         con.execute("INSERT INTO quarantine_rows VALUES ('units', ?, ?, ?, ?)",
                     [file, 5000 + i, json.dumps(raw, ensure_ascii=False), f"BAD{i:03d}"])
     con.execute("UPDATE ingest_files SET rows_quarantined = 80 WHERE ledger = 'units'")
-    # 60 spot checks
-    con.execute("""INSERT INTO spot_checks SELECT week, plan_for, pick + 100 * k, unit_id, name, subdistrict,
-        inspector_1, inspector_2, seed FROM spot_checks, range(1, 4) r(k) WHERE week = ?""", [WEEK])
+    # 60 published spot-check results (a draw recorded for this week, its checks three times over)
+    con.execute("""INSERT INTO draw_log (plan_for, draw_no, week, kind, drawn_at, witnesses, algorithm, seed,
+        params_sha256, units_pool, units_pool_sha256, officers_pool, officers_pool_sha256, result_sha256)
+        VALUES (?, 1, '2023-W31', '首次抽取', '2023-07-31T07:00:00+08:00', '[]', 'bangfu-draw-1', 'ab', 'cd',
+                '[]', 'ef', '[]', '01', '23')""", [WEEK])
+    con.execute("""INSERT INTO spot_check_results BY NAME SELECT ? AS week, ? AS plan_for, 1 AS draw_no,
+        100 * k + s.pick AS pick, s.unit_id, s.name, s.subdistrict, s.category, s.dept, s.officer_1,
+        s.officer_2, '待检查' AS draw_status, false AS checked, 0 AS hazards_found, 0 AS hazards_fixed,
+        '截至本周末未见该单位的执法检查记录' AS note
+        FROM spot_checks s, range(1, 4) r(k) WHERE s.week = ?""", [WEEK, WEEK, WEEK])
     con.close()
 
     stage = tmp_path / "out" / WEEK
@@ -490,7 +501,8 @@ def test_long_lists_are_capped_with_total_and_pointer(rendered, demo_warehouse, 
     text = squash(pdf_text(stage / DISTRICT_PDF))
     assert (f"共{total_overdue}条逾期未整改隐患，本表只列出前{CAPS['overdue']}条，"
             f"全部{total_overdue}条见《汇总表_{WEEK}.xlsx》“逾期隐患”工作表") in text
-    spot_total = len(data["spot_checks"])
+    spot_total = len(data["spot_results"])
+    assert spot_total > CAPS["spot"]
     assert f"共{spot_total}家抽查单位，本表只列出前{CAPS['spot']}条" in text
     # leaders read one paragraph; the rows, codes and reasons are in the fix list only
     assert "80行未通过校验，已隔离" in text and "监管对象台账80行" in text and "《待修正清单》" in text
@@ -591,7 +603,7 @@ def test_a_failing_worker_falls_back_to_this_process(rendered, monkeypatch, tmp_
     monkeypatch.setattr(render_module, "_init_worker", sys.exit)   # exits with the data as status
     with caplog.at_level("WARNING"):
         pages = render_all(data, tmp_path / WEEK)
-    assert set(pages) == EXPECTED_FILES
+    assert set(pages) == EXPECTED_FILES | set(notice_files(data).values())
     assert digests(tmp_path / WEEK) == digests(stage)
     assert any("PDF 渲染进程失败" in r.getMessage() for r in caplog.records)
 

@@ -18,6 +18,8 @@ from pipeline.core.tables import DERIVED, LEDGER_TABLES
 from pipeline.core.weeks import week_label, weekly_partitions
 
 PRIVATE = {"phone", "licence"}
+# Next week's drawn checks are confidential until made: their metadata is counts only.
+COUNTS_ONLY = {"spot_checks"}
 
 
 @multi_asset(
@@ -35,7 +37,8 @@ def derive(context: AssetExecutionContext, config: BangfuConfig, duckdb: Warehou
         with duckdb.get_connection() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                counts = build_week(con, start, effective)
+                # the run's root: a re-execution of this run reuses the draw it made
+                counts = build_week(con, start, effective, context.run.root_run_id or context.run.run_id)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -47,7 +50,14 @@ def derive(context: AssetExecutionContext, config: BangfuConfig, duckdb: Warehou
 
 
 def result(con, key: str, rows: int, week: str) -> MaterializeResult:
-    """Row count and a preview of the week's rows, without phone or licence numbers."""
+    """Row count and a preview of the week's rows, without phone or licence numbers; for the
+    confidential draw, counts by department and status only."""
+    if key in COUNTS_ONLY:
+        tally = con.execute(f"""SELECT dept AS 主管部门, status AS 状态, count(*) AS 家数 FROM {key}
+            WHERE week = ? GROUP BY ALL ORDER BY ALL""", [week]).df()
+        return MaterializeResult(asset_key=key, metadata={
+            "dagster/row_count": rows, "week": week,
+            "counts": MetadataValue.md(tally.to_markdown(index=False) if len(tally) else "（无）")})
     columns = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() "
                                          "WHERE table_name = ? ORDER BY column_index", [key]).fetchall()]
     shown = ", ".join(c for c in columns if c not in PRIVATE)

@@ -1,4 +1,4 @@
-"""Who helps and how (谁来帮、怎么帮): experts, cadres, inspection pairs and the roster.
+"""Who helps (谁来帮): experts, cadres and the roster (the checks: officers.py, draw.py).
 
 - Experts ↔ targets: a small mixed-integer programme (``scipy.optimize.milp``, HiGHS):
   every target one expert whose domain covers its main risk, no expert over the weekly
@@ -139,31 +139,6 @@ def cadre_duty(targets: pd.DataFrame, keys: pd.DataFrame, links: pd.DataFrame,
     rows = [(u, c, "包保重点企业") for u, c in key_duty.items()]
     rows += [(u, c, "帮扶对象") for u, c in team_duty.items()]
     return pd.DataFrame(rows, columns=["unit_id", "cadre_id", "duty"])
-
-
-def inspection_pairs(targets, duty, experts, cadres) -> pd.DataFrame:
-    """执法人员+专家: each target's visit next week pairs a licensed cadre with its expert."""
-    licensed = cadres[cadres.licence.notna()]
-    responsible = dict(zip(duty.unit_id, duty.cadre_id, strict=True))
-    expert_of = experts.groupby("unit_id").expert_id.first().to_dict()
-    dept_of = dict(zip(cadres.cadre_id, cadres.dept, strict=True))
-    load = dict.fromkeys(licensed.cadre_id, 0)
-    rows = []
-    for unit_id in targets.unit_id:
-        cadre = responsible.get(unit_id)
-        note = ""
-        if cadre not in load:
-            same_dept = [c for c in load if dept_of[c] == dept_of.get(cadre)]
-            pool = same_dept or list(load)
-            cadre = min(pool, key=lambda c: (load[c], c)) if pool else None
-            note = "包保干部无执法证，由持证干部带队"
-        if cadre:
-            load[cadre] += 1
-        expert = expert_of.get(unit_id)
-        if expert is None:
-            note = (note + "；" if note else "") + "暂无可派专家"
-        rows.append((unit_id, cadre, expert, note))
-    return pd.DataFrame(rows, columns=["unit_id", "cadre_id", "expert_id", "note"])
 
 
 def team_roster(links, cadres, experts, duty, expert_plan, targets) -> pd.DataFrame:

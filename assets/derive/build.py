@@ -4,7 +4,7 @@ Every derived table is kept per week (``week`` = the reported week, 2023-W32; pl
 in it for the next week carry ``plan_for``).  A rerun deletes the week's slice and
 inserts it again, so reruns are idempotent.  Read top to bottom, ``build_week`` is the
 mechanism: 帮扶谁 (unit_risk → priority_targets, key_enterprises), 谁来帮 (department_links,
-cadres, experts, team_roster), 怎么帮 (inspection_pairs, spot_checks), 怎么管
+cadres, experts, team_roster), 怎么帮 (inspection_pairs, spot_checks, spot_check_results), 怎么管
 (weekly_progress, weekly_figures, hazard_trend, and last week's figures as of its end
 for the reports' comparisons).
 """
@@ -16,40 +16,17 @@ import json
 
 import pandas as pd
 
-from assets.derive.assign import assign_experts, cadre_duty, inspection_pairs, team_roster
-from assets.derive.draw import draw_inspectors, spot_seed
+from assets.derive.assign import assign_experts, cadre_duty, team_roster
+from assets.derive.enforcement import plan_checks
 from assets.derive.figures import compute_figures
 from assets.derive.links import build_links
+from assets.derive.majors import judge_hazards
 from assets.derive.sqlfiles import sql
 from assets.derive.targets import key_enterprises, priority_targets
+from assets.derive.variables import set_variables
 from pipeline.core.config import BangfuConfig, config_json, config_sha256
-from pipeline.core.ledgers import CATEGORIES
 from pipeline.core.warehouse import set_week
 from pipeline.core.weeks import week_label
-
-
-def set_variables(con, start: dt.date, cfg: BangfuConfig) -> None:
-    """The week's variables, the draw's seed and the scoring weights, bound as values."""
-    set_week(con, start)
-    s = cfg.scoring
-    plan_for = week_label(start + dt.timedelta(days=7))
-    scalars = {
-        "bureau": cfg.bureau, "seed": spot_seed(cfg.district, plan_for),
-        "trend_first": dt.date.fromisocalendar(start.isocalendar()[0], 1, 1),
-        "hazard_general": s.hazard_general, "hazard_major": s.hazard_major,
-        "overdue_factor": s.overdue_factor, "accident": s.accident,
-        "accidents_cap": s.accidents_cap, "inspection_per_30_days": s.inspection_per_30_days,
-        "inspection_cap": s.inspection_cap, "size_per_log10": s.size_per_log10,
-        "recent_days": cfg.spot_checks.recent_days, "max_per_year": cfg.spot_checks.max_per_year,
-        "min_per_subdistrict": cfg.spot_checks.min_per_subdistrict,
-        "spot_share": cfg.spot_checks.share,
-    }
-    for name, value in scalars.items():
-        con.execute(f"SET VARIABLE {name} = ?", [value])
-    for name, weights in (("flag_weights", s.flags), ("grade_weights", s.grade)):
-        con.execute(f"SET VARIABLE {name} = map(?::VARCHAR[], ?::DOUBLE[])",
-                    [list(weights), [float(v) for v in weights.values()]])
-    con.execute("SET VARIABLE categories = ?::VARCHAR[]", [list(CATEGORIES)])
 
 
 def write_week(con, table: str, frame: pd.DataFrame, week: str) -> int:
@@ -75,8 +52,9 @@ def write_query(con, table: str, query: str, week: str) -> int:
     return rows
 
 
-def build_week(con, start: dt.date, cfg: BangfuConfig) -> dict[str, int]:
-    """Every derived table for the week; returns row counts by table."""
+def build_week(con, start: dt.date, cfg: BangfuConfig, run_id: str | None = None) -> dict[str, int]:
+    """Every derived table for the week; returns row counts by table.  ``run_id`` (the
+    run's root) lets a re-executed run reuse the draw it made (draw.week_draw)."""
     week, plan_for = week_label(start), week_label(start + dt.timedelta(days=7))
     con.execute(sql("schema"))
     con.execute(sql("scoring"))
@@ -84,9 +62,14 @@ def build_week(con, start: dt.date, cfg: BangfuConfig) -> dict[str, int]:
     counts = {name: write_query(con, name, sql(name), week)
               for name in ("unit_risk", "subdistrict_features", "subdistrict_profile")}
 
-    # 帮扶谁
-    targets = priority_targets(con, cfg)
+    # 帮扶谁: hazards judged against Order No.10, major hazards followed to 销号, and the
+    # list of targets that holds still through the campaign's phase
+    judge_hazards(con)
+    for name in ("hazard_judgement", "major_hazards"):
+        counts[name] = write_query(con, name, sql(name), week)
+    targets, changes = priority_targets(con, cfg, start)
     counts["priority_targets"] = write_week(con, "priority_targets", targets, week)
+    counts["target_changes"] = write_week(con, "target_changes", changes, week)
     keys = key_enterprises(con, cfg, targets)
     counts["key_enterprises"] = write_week(con, "key_enterprises", keys, week)
 
@@ -109,16 +92,14 @@ def build_week(con, start: dt.date, cfg: BangfuConfig) -> dict[str, int]:
     roster = team_roster(links, cadres, experts, duty, plan.assignments, targets)
     counts["team_roster"] = write_week(con, "team_roster", roster, week)
 
-    # 怎么帮
-    pairs = inspection_pairs(targets, duty, plan.assignments, cadres)
-    counts["inspection_pairs"] = write_week(con, "inspection_pairs",
-                                            pairs.assign(plan_for=plan_for), week)
-    seed = con.execute("SELECT getvariable('seed')").fetchone()[0]
-    checks = draw_inspectors(con.execute(sql("spot_checks")).df(), duty, cadres, plan_for, seed)
-    counts["spot_checks"] = write_week(con, "spot_checks", checks, week)
+    # 怎么帮: 执法人员+专家 visits and the 双随机 draw, every check by two licensed officers of
+    # the competent department; the draw made once and recorded (draw_log), its results
+    # published (enforcement.py)
+    checks = plan_checks(con, start, cfg, targets, duty, plan.assignments, cadres, run_id)
+    for name, frame in checks.items():
+        counts[name] = write_week(con, name, frame, week)
     write_week(con, "run_settings", pd.DataFrame([{
-        "config_json": config_json(cfg), "config_sha256": config_sha256(cfg),
-        "spot_seed": seed}]), week)
+        "config_json": config_json(cfg), "config_sha256": config_sha256(cfg)}]), week)
 
     # 怎么管: this week's progress and figures, and last week's as of its end
     counts["weekly_progress"] = write_query(con, "weekly_progress", sql("weekly_progress"), week)
@@ -128,7 +109,9 @@ def build_week(con, start: dt.date, cfg: BangfuConfig) -> dict[str, int]:
     counts["last_week_progress"] = write_query(con, "last_week_progress", sql("weekly_progress"),
                                                week)
     figures[week_label(start - dt.timedelta(days=7))] = compute_figures(con)
-    set_week(con, start)
+    set_variables(con, start, cfg)
+    counts["subdistrict_scorecard"] = write_query(con, "subdistrict_scorecard", sql("subdistrict_scorecard"),
+                                                  week)
     counts["weekly_figures"] = write_week(con, "weekly_figures", pd.DataFrame(
         [{"as_of": as_of, "figures": json.dumps(values, ensure_ascii=False)}
          for as_of, values in figures.items()]), week)

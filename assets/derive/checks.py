@@ -2,7 +2,8 @@
 
 Declared next to the asset they guard (``assets.py``) and evaluated inside the step on
 its connection: coverage of the targets, the experts' caps and recusals, one department
-per subdistrict, and totals that agree between the progress table and the figures.
+per subdistrict, totals that agree between the progress table and the figures, every check
+lawfully staffed and next week's draw verified from its record.
 """
 
 import json
@@ -93,3 +94,81 @@ CHECKS = [targets_covered, experts_within_cap, no_conflict_of_interest,
 
 def check_results(con, week: str) -> list[AssetCheckResult]:
     return [c(con, week) for c in CHECKS]
+
+
+# ----------------------------------------------------------------------------- lawful checks
+
+def checks_lawfully_staffed(con, week: str) -> AssetCheckResult:
+    """Every drawn check and every 执法人员+专家 visit of next week: two distinct officers of
+    the department competent for the unit's category, with a valid licence, not 包保 of a
+    drawn unit, and no expert the unit employs; or no officer at all and the reason."""
+    import datetime as dt
+
+    from assets.derive.officers import licensed
+    from pipeline.core.weeks import parse_week
+
+    found = con.execute("SELECT config_json FROM run_settings WHERE week = ?", [week]).fetchone()
+    competent = json.loads(found[0])["jurisdiction"]["competent"] if found else {}
+    valid_through = parse_week(week) + dt.timedelta(days=13)
+    cadres = con.execute("SELECT * FROM cadres").df()
+    officers = licensed(cadres, valid_through)
+    officer_dept = dict(zip(officers.cadre_id, officers.dept, strict=True))
+    duty = set(con.execute("SELECT cadre_id, unit_id FROM cadre_assignments WHERE week = ?",
+                           [week]).fetchall())
+    rows = con.execute("""
+        SELECT '双随机' AS kind, s.unit_id, u.category, s.dept, s.officer_1, s.officer_2, s.reason, NULL AS clash
+        FROM spot_checks s LEFT JOIN units u USING (unit_id) WHERE s.week = $week
+        UNION ALL
+        SELECT '执法人员+专家', p.unit_id, u.category, p.dept, p.officer_1, p.officer_2, p.reason,
+            x.employer IS NOT NULL AND (x.employer = u.name OR contains(u.name, x.employer)
+                                        OR contains(x.employer, u.name))
+        FROM inspection_pairs p LEFT JOIN units u USING (unit_id) LEFT JOIN experts x USING (expert_id)
+        WHERE p.week = $week""", {"week": week}).fetchall()
+    wrong = []
+    for kind, unit, category, dept, o1, o2, reason, clash in rows:
+        if clash:
+            wrong.append((kind, unit, "专家与该单位有利害关系"))
+        if o1 is None and o2 is None:
+            if not reason:
+                wrong.append((kind, unit, "未派员且未说明原因"))
+            continue
+        problems = []
+        if dept != competent.get(category):
+            problems.append(f"检查部门{dept}不是{category}的主管部门")
+        if o1 is None or o2 is None or o1 == o2:
+            problems.append("执法人员不足两名")
+        for o in (o1, o2):
+            if o is not None and officer_dept.get(o) != dept:
+                problems.append(f"{o}不是{dept}持有有效执法证的执法人员")
+            if kind == "双随机" and (o, unit) in duty:
+                problems.append(f"{o}包保该单位，应回避")
+        wrong += [(kind, unit, p) for p in problems]
+    listing = "\n".join(f"| {k} | {u} | {p} |" for k, u, p in wrong[:50])
+    return AssetCheckResult(check_name="checks_lawfully_staffed", asset_key="spot_checks",
+                            passed=not wrong, metadata={"violations": len(wrong), "list": MetadataValue.md(
+                                "| 类别 | 单位编号 | 问题 |\n|---|---|---|\n" + listing if wrong else "全部合规")})
+
+
+def draw_verifies(con, week: str) -> AssetCheckResult:
+    """The draw in force for next week redone from its recorded seed and registers gives
+    the recorded result, and the recorded hashes match (counts only: it is confidential)."""
+    import datetime as dt
+
+    from assets.derive.draw import draws_of, verify
+    from pipeline.core.weeks import parse_week, week_label
+
+    plan_for = week_label(parse_week(week) + dt.timedelta(days=7))
+    draws = draws_of(con, plan_for)
+    problems = [f"第{d['draw_no']}次：{p}" for d in draws for p in verify(d)]
+    return AssetCheckResult(check_name="draw_verifies", asset_key="spot_checks",
+                            passed=bool(draws) and not problems,
+                            metadata={"draws": len(draws), "problems": MetadataValue.json(problems)})
+
+
+CHECK_SPECS += [
+    check("checks_lawfully_staffed", "spot_checks",
+          "每项双随机抽查和“执法人员+专家”帮扶：主管部门两名持有效执法证的执法人员（抽查回避包保关系、专家回避工作单位），"
+          "或未派员并说明原因"),
+    check("draw_verifies", "spot_checks", "下周的抽取按记录的随机种子和名录重做，结果与记录一致，哈希相符"),
+]
+CHECKS += [checks_lawfully_staffed, draw_verifies]

@@ -44,8 +44,16 @@ FIGURES: tuple[Figure, ...] = (
            "AND getvariable('week_end')"),
     Figure("hazards_open", "截至周末未整改的隐患数（已发现，整改完成日期为空或晚于周末）。",
            f"SELECT count(*) FROM hazards WHERE {OPEN_HAZARD}"),
-    Figure("hazards_major_open", "截至周末未整改的重大隐患数。",
-           f"SELECT count(*) FROM hazards WHERE {OPEN_HAZARD} AND level = '重大隐患'"),
+    Figure("hazards_major_open", "截至周末未销号的重大隐患数（含经复核确认的重大隐患；整改完成后验收销号前仍计入）。",
+           "SELECT count(*) FROM hazards WHERE major(level, review) "
+           "AND major_open_at(found_on, closed_on, getvariable('week_end'))"),
+    Figure("hazards_suspected_major", "疑似重大隐患数：登记为一般隐患、但按《工贸企业重大事故隐患判定标准》"
+           "（应急管理部令第10号）判定为重大，截至周末未整改、尚未复核的隐患。",
+           "SELECT count(*) FROM hazard_judgement WHERE week = getvariable('week') AND suspected_open"),
+    Figure("major_hazards_open", "未销号的重大隐患按跟踪阶段（待挂牌、挂牌督办、整改中、待验收）分的数目。",
+           "SELECT coalesce(json_group_object(status, n), '{}') FROM (SELECT status, count(*) AS n "
+           "FROM major_hazards WHERE week = getvariable('week') AND status <> '已销号' "
+           "GROUP BY status ORDER BY status)"),
     Figure("hazards_overdue", "截至周末已过整改期限仍未整改的隐患数（整改期限早于周末）。",
            "SELECT count(*) FROM hazards WHERE overdue_at(found_on, fixed_on, due_on, getvariable('week_end'))"),
     Figure("problems_solved_ytd", "本年1月1日至周末帮扶服务记录中解决问题数之和。",
@@ -67,19 +75,30 @@ FIGURES: tuple[Figure, ...] = (
            f"SELECT coalesce(sum(demo_posts), 0) FROM units WHERE {SUPERVISED}"),
     Figure("priority_targets", "本周确定的帮扶对象数。",
            "SELECT count(*) FROM priority_targets WHERE week = getvariable('week')"),
+    Figure("targets_joined_week", "本周新增的帮扶对象数（名单在专项行动各阶段内保持稳定，只因重大隐患增减）。",
+           "SELECT count(*) FROM target_changes WHERE week = getvariable('week') AND change = '新增'"),
+    Figure("targets_left_week", "本周退出的帮扶对象数。",
+           "SELECT count(*) FROM target_changes WHERE week = getvariable('week') AND change = '退出'"),
     Figure("key_enterprises", "本周由局干部包保的重点工贸企业数。",
            "SELECT count(*) FROM key_enterprises WHERE week = getvariable('week')"),
     Figure("uncovered_targets", "下周安排中缺少包保干部或专家的帮扶对象数。",
            "SELECT count(*) FROM priority_targets t WHERE week = getvariable('week') AND ("
            "t.unit_id NOT IN (SELECT unit_id FROM cadre_assignments WHERE week = getvariable('week')) "
            "OR t.unit_id NOT IN (SELECT unit_id FROM expert_assignments WHERE week = getvariable('week')))"),
-    Figure("spot_checks", "本周为下周抽取的双随机抽查单位数。",
+    Figure("spot_checks", "本周为下周抽取的双随机抽查单位数（抽取记录 draw_log 中该周有效的一次；名单检查前保密）。",
            "SELECT count(*) FROM spot_checks WHERE week = getvariable('week')"),
     Figure("department_links", "部门驻点：街道全称到区直单位名称（按区直单位台账的写法）。",
            "SELECT coalesce(to_json(map_from_entries(list((subdistrict, dept) ORDER BY subdistrict))), '{}') "
            "FROM department_links WHERE week = getvariable('week')"),
-    Figure("config_sha256", "生成本周结果的有效配置（含运行时覆盖）的 SHA-256（规范 JSON）。",
+    Figure("config_sha256", "生成本周结果的有效配置（含运行时覆盖，不含抽取的运行选项 draw）的 SHA-256（规范 JSON）。",
            "SELECT config_sha256 FROM run_settings WHERE week = getvariable('week')"),
+    Figure("spot_checks_unstaffed", "其中未派员的抽查数：主管部门没有两名可派的持证执法人员（回避、任务已满或无人持证），"
+           "或抽取的执法人员此后已无有效执法证；从不以他人代替。",
+           "SELECT count(*) FROM spot_checks WHERE week = getvariable('week') AND status = '未派员'"),
+    Figure("spot_checks_published", "本周公开结果的双随机抽查数（一公开）：检查周为本周（或按 publish_lag_weeks 为上周）的有效抽取中的全部单位。",
+           "SELECT count(*) FROM spot_check_results WHERE week = getvariable('week')"),
+    Figure("inspection_pairs_unstaffed", "下周“执法人员+专家”联合帮扶中未派员的帮扶对象数（主管部门可派持证执法人员不足两名）。",
+           "SELECT count(*) FROM inspection_pairs WHERE week = getvariable('week') AND officer_1 IS NULL"),
 )
 
 

@@ -7,14 +7,19 @@ overall); pure functions over those small frames pick.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
 
 from assets.derive.assign import main_risk
 from assets.derive.sqlfiles import sql
+from assets.derive.variables import set_variables
+from pipeline.core.campaign import phase_of_week
 from pipeline.core.config import BangfuConfig
 from pipeline.core.ledgers import MAJOR_ACCIDENT_FLAGS
+from pipeline.core.warehouse import set_week
+from pipeline.core.weeks import week_label
 
 GONGMAO = "工贸企业"
 FEATURE_TEXT = {"危险化学品使用": "使用危险化学品", "人员密集": "人员密集场所",
@@ -27,14 +32,17 @@ def by_score(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def select_targets(candidates: pd.DataFrame, count: int, gongmao_share: float,
-                   cover_every_subdistrict: bool) -> pd.DataFrame:
-    """全域覆盖、突出重点、引领带动: cover each subdistrict, meet the 工贸 share, then by score.
+                   cover_every_subdistrict: bool, forced: dict[str, str] | None = None) -> pd.DataFrame:
+    """突出重点、全域覆盖: every unit with an open or suspected major hazard first (``forced``:
+    unit → 重大隐患 / 疑似重大隐患, whatever the count), then cover each subdistrict, meet
+    the 工贸 share, then by score, up to ``count``.
 
     ``candidates`` has unit_id, subdistrict, category, score.  Returns the chosen rows with
     ``selected_by`` and ``rank`` (1 = highest score).
     """
     ordered = by_score(candidates.drop_duplicates("unit_id"))
-    chosen: dict[str, str] = {}
+    chosen: dict[str, str] = {u: f"突出重点（{why}）" for u, why in sorted((forced or {}).items())
+                              if u in set(ordered.unit_id)}
 
     def take(rows: pd.DataFrame, why: str, limit: int) -> None:
         for unit_id in rows.unit_id:
@@ -104,16 +112,107 @@ def hazard_text(row) -> str:
     return text
 
 
-def priority_targets(con, cfg: BangfuConfig) -> pd.DataFrame:
-    """帮扶对象 of the week, with how each was selected, its main risk and its reasons."""
-    candidates = con.execute(sql("target_candidates"), {"n": cfg.targets.count}).df()
+TARGET_COLUMNS = ["rank", "unit_id", "name", "category", "subdistrict", "score", "selected_by",
+                  "main_risk", "reasons", "joined_week", "joined_for", "exemplar_id", "exemplar_name",
+                  "exemplar_kind"]
+CHANGE_COLUMNS = ["unit_id", "name", "subdistrict", "change", "reason"]
+
+
+def forced_units(con) -> dict[str, str]:
+    """Units with an open major hazard or an open suspicion at the week's end (temp table
+    ``judged`` holds this run's judgement)."""
+    return dict(con.execute(sql("forced_targets")).fetchall())
+
+
+def phase_start(week: dt.date, configured) -> dt.date:
+    """The Monday from which the week's list is replayed: its phase's first week, or the
+    week itself outside the campaign."""
+    phase = phase_of_week(week + dt.timedelta(days=6), configured)
+    if phase is None:
+        return week
+    return max(phase.start - dt.timedelta(days=phase.start.weekday()), week - dt.timedelta(days=7 * 60))
+
+
+def hold_still(members: dict[str, tuple[str, str, str]], forced: dict[str, str], by_rank: list[str],
+               count: int, week: str) -> list[tuple[str, str, str]]:
+    """One week of the list that holds still; returns the week's changes (unit, 新增/退出, why).
+
+    A unit that joined for a major hazard leaves once all its major hazards are 销号 and no
+    suspicion is open (for a suspicion: once it is fixed or dismissed on review).  A unit
+    with a new open or suspected major hazard joins: into a free place, else in the place of
+    the lowest-ranked unit chosen only by score (风险排序) — the team's capacity is the
+    configured number; units chosen to cover a subdistrict, for the 工贸 share or for a
+    major hazard are never displaced (the list grows when only those are left).  Places
+    still free go to the best-ranked units not on the list."""
+    changes = []
+    for unit, (why, _, joined_for) in sorted(members.items()):
+        if joined_for == "major" and unit not in forced:
+            del members[unit]
+            changes.append((unit, "退出", "疑似重大隐患已整改或经复核排除" if "疑似" in why
+                            else "重大隐患已全部销号，且无未复核的疑似重大隐患"))
+    for unit, why in sorted(forced.items()):
+        if unit in members:
+            continue
+        if len(members) >= count:
+            ranked = [u for u in by_rank if members.get(u, ("",))[0] == "风险排序"]
+            if ranked:
+                del members[ranked[-1]]
+                changes.append((ranked[-1], "退出", f"名额让给新发现{why}的单位"))
+        members[unit] = (f"突出重点（{why}）", week, "major")
+        changes.append((unit, "新增", f"发现{why}"))
+    left = {u for u, change, _ in changes if change == "退出"}
+    for unit in by_rank:
+        if len(members) >= count:
+            break
+        if unit not in members and unit not in left:
+            members[unit] = ("风险排序", week, "phase")
+            changes.append((unit, "新增", "补足名额（风险排序）"))
+    return changes
+
+
+def priority_targets(con, cfg: BangfuConfig, start: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """帮扶对象 of the week and the week's changes (新增 / 退出), each with its reason.
+
+    The list holds still through a phase of the campaign: it is decided at the phase's first
+    week (the rules of ``select_targets``), then each week adds the units where an open or
+    suspected major hazard appears and lets go of those that joined for one once all their
+    major hazards are 销号 and no suspicion is open; a visit or a lower score never removes
+    a unit.  Replayed from the phase's first week, so the list depends on the ledgers, the
+    configuration and the week only."""
+    first = phase_start(start, cfg.campaign.phases if cfg.campaign else [])
+    set_variables(con, first, cfg)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE risk_now AS {sql('unit_risk')}")
+    forced = forced_units(con)
+    candidates = con.execute(sql("target_candidates"), {"n": cfg.targets.count, "forced": list(forced)}).df()
     chosen = select_targets(candidates, cfg.targets.count, cfg.targets.gongmao_share,
-                            cfg.targets.cover_every_subdistrict)
-    chosen["reasons"] = [reasons(row, cfg.targets.reasons) for row in chosen.itertuples()]
-    chosen["main_risk"] = [main_risk(r.risk_flags, r.category, cfg.scoring.flags,
-                                     cfg.assignment.expert_domains) for r in chosen.itertuples()]
-    return chosen[["rank", "unit_id", "name", "category", "subdistrict", "score", "selected_by",
-                   "main_risk", "reasons"]]
+                            cfg.targets.cover_every_subdistrict, forced)
+    members = {u: (why, week_label(first), "phase") for u, why in zip(chosen.unit_id, chosen.selected_by,
+                                                                       strict=True)}
+    # the phase's first week's scores order the places that may change hands
+    by_rank = list(by_score(con.execute("SELECT unit_id, score FROM risk_now WHERE supervised(status)").df()).unit_id)
+    changes: list[tuple[str, str, str]] = []
+    week = first
+    while week < start:
+        week += dt.timedelta(days=7)
+        set_week(con, week)
+        changes = hold_still(members, forced_units(con), by_rank, cfg.targets.count, week_label(week))
+    set_variables(con, start, cfg)
+    rows = con.execute("""SELECT * FROM unit_risk WHERE week = getvariable('week')
+        AND unit_id IN (SELECT unnest($units::VARCHAR[]))""", {"units": list(members)}).df()
+    rows = by_score(rows).reset_index(drop=True)
+    rows["rank"] = range(1, len(rows) + 1)
+    now = forced_units(con)         # a member with an open or suspected major hazard says so
+    rows["selected_by"] = rows.unit_id.map(lambda u: f"突出重点（{now[u]}）" if u in now else members[u][0])
+    rows["joined_week"] = rows.unit_id.map(lambda u: members[u][1])
+    rows["joined_for"] = rows.unit_id.map(lambda u: members[u][2])
+    rows["reasons"] = [reasons(row, cfg.targets.reasons) for row in rows.itertuples()]
+    rows["main_risk"] = [main_risk(r.risk_flags, r.category, cfg.scoring.flags,
+                                   cfg.assignment.expert_domains) for r in rows.itertuples()]
+    exemplars = con.execute(sql("exemplars"), {"targets": list(rows.unit_id)}).df()
+    rows = rows.merge(exemplars, on="unit_id", how="left")
+    names = dict(con.execute("SELECT unit_id, name || '|' || subdistrict FROM units").fetchall())
+    change_rows = [(u, *names.get(u, "|").split("|", 1), change, why) for u, change, why in changes]
+    return rows[TARGET_COLUMNS], pd.DataFrame(change_rows, columns=CHANGE_COLUMNS)
 
 
 def key_enterprises(con, cfg: BangfuConfig, targets: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from pipeline.core.resources import POOL, BangfuPaths, Warehouse
 # Never shown in Dagster (the UI has no login): phone and licence numbers.
 SENSITIVE_COLUMNS = {"phone", "licence"}
 PREVIEW_ROWS = 5
+DATA_NOTE = "台账提示："          # marks the warnings about the data (run_events prints them)
 
 
 def raw_source(ledger: Ledger):
@@ -64,7 +65,7 @@ def ingest_ledgers(context: AssetExecutionContext, duckdb: Warehouse, paths: Ban
         results.append(quarantine_result(con, ingested.unrecognised))
         results += check_results(con)
     for line in ingested.warnings():       # bangfu run prints these after its step lines
-        context.log.warning(line)
+        context.log.warning(f"{DATA_NOTE}{line}")
     yield from results
 
 

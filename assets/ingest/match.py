@@ -10,7 +10,7 @@ Run on the staged rows, in SQL:
   matched to its unit by credit code, then by its name (brackets and spaces normalised)
   within its subdistrict; an unknown or ambiguous name is quarantined with the candidates;
 * ``match_people``: cadres and experts named instead of numbered are matched by name;
-* ``settle_status``: 整改情况 已整改 with a 复查/验收 date and no completion date takes
+* ``settle_status``: 整改情况 已整改 with a 复查 (or 验收) date and no completion date takes
   that date as the completion date.
 """
 
@@ -107,6 +107,6 @@ def settle_status(con, ledger: Ledger) -> None:
     if not has(ledger, "checked_on"):
         return
     done = enum_case("clean(status)", ledger.column("status"))
-    con.execute(f"""UPDATE stg_{ledger.key} SET fixed_on = checked_on
-        WHERE clean(fixed_on) IS NULL AND clean(checked_on) IS NOT NULL AND {done} = '已整改'
-          AND _skip IS NULL""")
+    con.execute(f"""UPDATE stg_{ledger.key} SET fixed_on = coalesce(clean(checked_on), clean(accepted_on))
+        WHERE clean(fixed_on) IS NULL AND coalesce(clean(checked_on), clean(accepted_on)) IS NOT NULL
+          AND {done} = '已整改' AND _skip IS NULL""")

@@ -8,7 +8,10 @@ ISO strings.  What the reports compare with the past (last week's figures and pr
 as of its end, the hazard trend) derive stored for the week; nothing is recomputed here.
 
 Phone numbers: lists meant for the PDFs carry masked numbers only (``138****5678``);
-the full numbers live in ``people`` and are used by the task-list workbook alone.
+the full numbers live in ``people`` and are used by the task-list workbook and the notices.
+Next week's 双随机 checks (``spot_checks``, ``spot_next_draw``) are for the drawing
+departments' notices alone; the PDFs see their counts (``spot_summary``) and the results
+published this week (``spot_results``, ``spot_draws``).
 """
 
 from __future__ import annotations
@@ -73,10 +76,37 @@ def _settings(con) -> dict:
     """The run's effective configuration for the week (the file's, if derive never ran)."""
     found = rows(con, "settings")
     if not found:
-        return {"config": load_config().model_dump(mode="json"), "config_sha256": None,
-                "spot_seed": None}
-    return {"config": json.loads(found[0]["config_json"]),
-            "config_sha256": found[0]["config_sha256"], "spot_seed": found[0]["spot_seed"]}
+        return {"config": load_config().model_dump(mode="json"), "config_sha256": None}
+    return {"config": json.loads(found[0]["config_json"]), "config_sha256": found[0]["config_sha256"]}
+
+
+def _spot(con, start: dt.date, config: dict, person) -> dict:
+    """The 双随机 part: next week's checks (confidential: for the drawing departments'
+    notices only), their counts (what a distributed report may say), and the results of
+    the draw published this week with the draws' records and registers (一公开)."""
+    checks = rows(con, "spot_checks")
+    for s in checks:
+        s["officers"] = [{"id": pid, "name": person(pid, "name"), "title": person(pid, "title"),
+                          "phone": person(pid, "phone"), "licence": person(pid, "licence")}
+                         for pid in (s["officer_1"], s["officer_2"]) if pid]
+    lag = (config.get("spot_checks") or {}).get("publish_lag_weeks", 0)
+    published = week_label(start - dt.timedelta(days=7 * lag))
+    draws = rows(con, "spot_draws", plan_for=published)
+    for d in draws:
+        d["witnesses"] = json.loads(d["witnesses"] or "[]")
+    upcoming = rows(con, "spot_draws", plan_for=week_label(start + dt.timedelta(days=7)))
+    return {
+        "spot_checks": checks,
+        # for the notices: when and by whom next week's draw was made (never its seed)
+        "spot_next_draw": next(({k: d[k] for k in ("draw_no", "kind", "reason", "drawn_at", "operator")}
+                                | {"witnesses": json.loads(d["witnesses"] or "[]")}
+                                for d in upcoming if d["in_force"]), None),
+        "spot_summary": rows(con, "spot_summary"),
+        "spot_published_week": published,
+        "spot_results": rows(con, "spot_results"),
+        "spot_draws": draws,
+        "spot_registers": rows(con, "spot_registers", plan_for=published),
+    }
 
 
 def _trend(con, start: dt.date) -> dict[str, list[dict]]:
@@ -203,15 +233,15 @@ def query_report_data(con, start: dt.date) -> dict:
 
     pairs = rows(con, "pairs")
     for p in pairs:
-        p.update(cadre=person(p["cadre_id"], "name"), cadre_phone=person(p["cadre_id"], "phone_masked"),
+        p.update(officer_1_name=person(p["officer_1"], "name"),
+                 officer_1_phone=person(p["officer_1"], "phone_masked"),
+                 officer_2_name=person(p["officer_2"], "name"),
+                 officer_2_phone=person(p["officer_2"], "phone_masked"),
                  expert=person(p["expert_id"], "name"),
                  expert_phone=person(p["expert_id"], "phone_masked"))
-    spot = rows(con, "spot_checks")
-    for s in spot:
-        s.update(inspector_1_name=person(s["inspector_1"], "name"),
-                 inspector_2_name=person(s["inspector_2"], "name"))
+    spot = _spot(con, start, config, person)
     cadre_tasks, expert_tasks = rows(con, "cadre_tasks"), rows(con, "expert_tasks")
-    task_units = sorted({r["unit_id"] for r in (*cadre_tasks, *expert_tasks, *pairs, *spot)})
+    task_units = sorted({r["unit_id"] for r in (*cadre_tasks, *expert_tasks, *pairs, *spot["spot_checks"])})
     units_info, open_hazards = _units_info(con, task_units)
 
     return {
@@ -226,7 +256,7 @@ def query_report_data(con, start: dt.date) -> dict:
         "distribution": in_order(report["distribution"]),
         "subdistrict_distribution": in_order(report["subdistrict_distribution"]),
         "code_version": code_version(),
-        "config_sha256": settings["config_sha256"], "spot_seed": settings["spot_seed"],
+        "config_sha256": settings["config_sha256"],
         "target_count_config": config["targets"]["count"],
         "figures": figures.get(True, {}), "figures_prev": figures.get(False, {}),
         "progress": progress["now"], "progress_prev": progress["prev"],
@@ -237,9 +267,13 @@ def query_report_data(con, start: dt.date) -> dict:
         "uncovered": rows(con, "uncovered"),
         "overdue": rows(con, "overdue"),
         "major_open": rows(con, "major_open"),
+        "suspected": rows(con, "suspected"),
+        "scorecard": rows(con, "scorecard"),
+        "last_service": {r["unit_id"]: r["last_service"] for r in rows(con, "last_service")},
+        "target_changes": rows(con, "target_changes"),
         "quarantine": _quarantine(con),
         "pairs": pairs,
-        "spot_checks": spot,
+        **spot,
         "cadre_tasks": cadre_tasks,
         "expert_tasks": expert_tasks,
         "task_units": units_info,

@@ -6,7 +6,10 @@
 * ``街道/<街道>_<week>.pdf``: one report per subdistrict, the same structure narrowed;
 * ``任务清单_<week>.xlsx``: next week's tasks, one sheet per cadre and expert (full phones);
 * ``待修正清单_<week>.xlsx``: the quarantined rows for the ledger clerks;
-* ``汇总表_<week>.xlsx``: figures per subdistrict and the full lists the PDFs cap.
+* ``汇总表_<week>.xlsx``: figures per subdistrict and the full lists the PDFs cap;
+* ``双随机抽查结果公示_<week>.xlsx``: the results of the draw published this week (一公开);
+* ``抽查通知单/<部门>_<week>.xlsx``: next week's drawn checks, one restricted notice per
+  drawing department (内部资料): the only files that name next week's drawn units.
 
 It returns ``{relative file name: page count}`` (0 for workbooks).  No database access
 here: everything comes from ``data``.  Same data ⇒ same bytes: dates come from the week,
@@ -34,6 +37,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from assets.report.pdf import check_cjk_font, check_harfbuzz_subset, render_pdf
 from assets.report.processes import main_module_hidden, pdf_context, pdf_processes
+from assets.report.spot import NOTICE_DIR, notice_files
 from assets.report.view import (
     PDF_DIR_SUBDISTRICTS,
     environment,
@@ -48,7 +52,8 @@ log = logging.getLogger(__name__)
 
 # Sections of ``data`` the PDFs do not use; the PDF processes never receive them (the
 # full phone numbers are among them).
-NOT_FOR_PDF = ("people", "task_units", "open_hazards", "cadre_tasks", "expert_tasks")
+NOT_FOR_PDF = ("people", "task_units", "open_hazards", "cadre_tasks", "expert_tasks",
+               "spot_checks", "spot_next_draw", "spot_registers")   # the draw: notices and 公示 only
 # What a PDF renderer works from: set by render_all in this process, and once per
 # worker process by its initializer.
 _JOB: dict = {}
@@ -135,12 +140,18 @@ def render_all(data: dict, stage: Path) -> dict[str, int]:
     started = time.perf_counter()
     # the district first: the longest job starts first
     jobs = [(None, files["district"])] + [(s, subdistrict_file(data, s)) for s in data["subdistricts"]]
+    notices = notice_files(data)
+    if notices:
+        (stage / NOTICE_DIR).mkdir(exist_ok=True)
 
     def write_workbooks():
         from assets.report import workbooks
         workbooks.tasks_workbook(data, stage / files["tasks"], when)
         workbooks.fix_workbook(data, stage / files["fix"], when)
         workbooks.summary_workbook(data, headline(data, None), stage / files["summary"], when)
+        workbooks.results_workbook(data, stage / files["results"], when)
+        for dept, name in notices.items():
+            workbooks.notice_workbook(data, dept, stage / name, when)
 
     _JOB.clear()
     _JOB.update(data=data, stage=stage, files=files, moment=moment)
@@ -149,6 +160,7 @@ def render_all(data: dict, stage: Path) -> dict[str, int]:
             written = _render_pdfs(jobs, write_workbooks)
     finally:
         _JOB.clear()
-    written.update({files[key]: 0 for key in ("tasks", "fix", "summary")})
+    written.update({files[key]: 0 for key in ("tasks", "fix", "summary", "results")})
+    written.update(dict.fromkeys(notices.values(), 0))
     log.info("周报渲染完成：%d 个文件，用时 %.1f 秒", len(written), time.perf_counter() - started)
     return dict(sorted(written.items()))

@@ -12,6 +12,7 @@ import datetime as dt
 import jinja2
 import weasyprint
 
+from assets.report import spot as lottery
 from assets.report.pdf import PDF_VARIANT, PDF_VARIANT_LABEL, TEMPLATES
 
 TZ = dt.timezone(dt.timedelta(hours=8))   # Asia/Shanghai, no DST
@@ -33,6 +34,13 @@ def fmt_number(value) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
     return str(value)
+
+
+def signed(value) -> str:
+    """A change: +3, −2, 持平."""
+    if not value:
+        return "持平"
+    return f"+{value:,}" if value > 0 else f"−{-value:,}"
 
 
 def clip(value, limit: int = 120) -> str:
@@ -86,7 +94,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False,
                              keep_trailing_newline=True)
-    env.filters.update(n=fmt_number, clip=clip, pairs=pairs)
+    env.filters.update(n=fmt_number, clip=clip, pairs=pairs, signed=signed)
     return env
 
 
@@ -99,6 +107,27 @@ def file_names(data: dict) -> dict[str, str]:
         "tasks": f"任务清单_{week}.xlsx",
         "fix": f"待修正清单_{week}.xlsx",
         "summary": f"汇总表_{week}.xlsx",
+        "results": lottery.results_file(week),
+    }
+
+
+def _spot_view(data: dict, scope: str | None) -> dict:
+    """双随机: next week's draw as counts only (names are in the drawing departments'
+    notices); this week's published results (一公开), narrowed to ``scope``."""
+    summary = data["spot_summary"]
+    results = [{**r, "outcome_text": lottery.outcome_text(r), "rectification": lottery.rectification_text(r),
+                "visited_cn": lottery.month_day(r["visited_on"])}
+               for r in data["spot_results"] if scope is None or r["subdistrict"] == scope]
+    draw = lottery.draw_in_force(data)
+    return {
+        "spot_total": sum(s["total"] for s in summary),
+        "spot_unstaffed": sum(s["unstaffed"] for s in summary),
+        "spot_by_dept": lottery.counts_by_dept(data),
+        "results": results[:CAPS["spot"]], "results_total": len(results),
+        "results_sum": lottery.results_summary(results),
+        "published_week": data["spot_published_week"],
+        "draw": draw, "drawn_at": lottery.drawn_at_text(draw["drawn_at"]) if draw else "",
+        "redraws": [d for d in data["spot_draws"] if not d["in_force"]],
     }
 
 
@@ -157,6 +186,13 @@ def headline(data: dict, scope: str | None) -> list[dict]:
     return rows
 
 
+def _count(values) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for v in values:
+        counted[v] = counted.get(v, 0) + 1
+    return counted
+
+
 def _progress_rows(data: dict, scope: str | None) -> list[dict]:
     prog = {p["scope"]: p for p in data["progress"]}
     if scope is None:
@@ -212,7 +248,7 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     p, pp = prog.get(scope or "全区", {}), prog_prev.get(scope or "全区", {})
     f, fp = data["figures"], data["figures_prev"]
     targets, overdue, major = mine(data["targets"]), mine(data["overdue"]), mine(data["major_open"])
-    uncovered, pairs_, spot = mine(data["uncovered"]), mine(data["pairs"]), mine(data["spot_checks"])
+    uncovered, pairs_ = mine(data["uncovered"]), mine(data["pairs"])
     links = mine(data["links"])
     selected: dict[str, int] = {}
     for t in data["targets"]:
@@ -252,11 +288,20 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "overdue_major": sum(1 for h in overdue if h["level"] == "重大隐患"),
         "overdue_max": max((h["days_overdue"] for h in overdue), default=0),
         "major_open": major[:CAPS["major"]], "major_total": len(major),
+        "major_stages": "、".join(f"{k}{v}条" for k, v in _count(h["status"] for h in major).items()),
+        "suspected": mine(data["suspected"])[:CAPS["major"]], "suspected_total": len(mine(data["suspected"])),
+        "scorecard": data["scorecard"],
+        "phase_label": data.get("phase_label") or "第二阶段",
+        "exemplars": [t for t in targets if t.get("exemplar_name")][:CAPS["targets"]],
+        "no_exemplar": sum(1 for t in targets if not t.get("exemplar_name")),
+        "joined": sum(1 for c in data["target_changes"] if c["change"] == "新增"),
+        "left": sum(1 for c in data["target_changes"] if c["change"] == "退出"),
+        "changes_text": "；".join(f"{c['change']}{c['name']}：{c['reason']}" for c in data["target_changes"]),
         "uncovered": uncovered[:CAPS["uncovered"]], "uncovered_total": len(uncovered),
         "dq": _data_quality(data, scope),
         "pairs": pairs_[:CAPS["pairs"]], "pairs_total": len(pairs_),
-        "spot": spot[:CAPS["spot"]], "spot_total": len(spot),
-        "seed": data["spot_seed"] or next((s["seed"] for s in data["spot_checks"] if s["seed"]), None),
+        "pairs_unstaffed": sum(1 for x in pairs_ if not x["officer_1"]),
+        **_spot_view(data, scope),
         "inputs": data["inputs"][:CAPS["inputs"]], "inputs_total": len(data["inputs"]),
         "files": files,
         "pdf_variant": PDF_VARIANT_LABEL.get(PDF_VARIANT, PDF_VARIANT),

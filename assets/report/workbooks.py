@@ -1,15 +1,18 @@
-"""The week's workbooks (工作簿): task lists, the fix list, the summary table.
+"""The week's workbooks (工作簿): task lists, the fix list, the summary table, the 双随机
+results (公示) and the drawing departments' restricted notices (抽查通知单).
 
 All saved through ``pipeline.core.xlsx.save_workbook`` (same content ⇒ same bytes).  Ledger
 text is written as text: control characters Excel rejects are dropped, a leading ``=``
 never becomes a formula, and sheet names are cleaned, cut to 31 characters and made
-unique.  Only the task list carries full phone numbers: it goes to the assignees.
+unique.  Only the task list carries full phone numbers: it goes to the assignees; the
+notices (full numbers and licence numbers of the drawn officers) go to one department each.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -18,6 +21,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from assets.report.spot import (
+    VERIFY_STEPS,
+    cn_day,
+    drawn_at_text,
+    outcome_text,
+    rectification_text,
+    results_file,
+)
 from pipeline.core.xlsx import save_workbook
 
 MAX_CELL = 32_000            # Excel holds 32,767 characters in a cell
@@ -172,12 +183,14 @@ def collect_tasks(data: dict) -> dict[str, dict[str, dict]]:
     for r in data["expert_tasks"]:
         add(r["expert_id"], r["unit_id"], "专家指导",
             focus=f"主要风险：{r['main_risk']}" if r["unit_id"] not in targets else None)
+    # 执法人员+专家 (announced assistance); next week's 双随机 checks are not here: they go to
+    # the drawing departments' restricted notices only (notice_workbook)
     for p in data["pairs"]:
-        add(p["cadre_id"], p["unit_id"], "联合帮扶（执法人员）", p["expert_id"])
-        add(p["expert_id"], p["unit_id"], "联合帮扶（专家）", p["cadre_id"])
-    for s in data["spot_checks"]:
-        add(s["inspector_1"], s["unit_id"], "双随机抽查", s["inspector_2"], "双随机抽查：按检查表全面检查")
-        add(s["inspector_2"], s["unit_id"], "双随机抽查", s["inspector_1"], "双随机抽查：按检查表全面检查")
+        team = [x for x in (p["officer_1"], p["officer_2"], p["expert_id"]) if x]
+        for pid, task in ((p["officer_1"], "联合帮扶（执法人员，带队）"), (p["officer_2"], "联合帮扶（执法人员）"),
+                          (p["expert_id"], "联合帮扶（专家）")):
+            for partner in team:
+                add(pid, p["unit_id"], task, partner)
     for units in tasks.values():
         for unit_id, entry in units.items():
             base = _focus(data, unit_id, targets)
@@ -188,6 +201,40 @@ def collect_tasks(data: dict) -> dict[str, dict[str, dict]]:
 def _hazard_state(h: dict) -> str:
     days = h.get("days_overdue") or 0
     return f"逾期{days}天" if days > 0 else ("今天到期" if days == 0 else f"剩余{-days}天")
+
+
+# What an expert checks at a unit with each risk feature (企业专家服务清单).
+FEATURE_SERVICE = {
+    "粉尘涉爆": "粉尘防爆：除尘系统、泄爆与锁气卸灰装置、防爆电气、粉尘清扫制度",
+    "涉氨制冷": "液氨制冷：氨区与人员密集场所隔离、泄漏检测报警与应急处置",
+    "有限空间作业": "有限空间：辨识与台账、作业审批、先通风再检测后作业、专人监护",
+    "金属冶炼": "金属冶炼：熔融金属吊运、炉体冷却与紧急处置",
+    "危险化学品使用": "危险化学品：储存与使用、安全技术说明书、防泄漏措施",
+    "人员密集": "人员密集场所：疏散通道与安全出口、消防设施",
+    "自建厂房": "自建厂房：结构安全、消防与疏散",
+    "临山临水": "临山临水：防汛与地质灾害隐患",
+}
+
+
+def service_items(data: dict, unit_ids: list[str]) -> list[list]:
+    """企业专家服务清单: per unit, its open hazards, open suspicions and risk features, with
+    their status and the date of the unit's last expert service."""
+    units, hazards = data["task_units"], data["open_hazards"]
+    suspected: dict[str, list] = {}
+    for h in data["suspected"]:
+        suspected.setdefault(h["unit_id"], []).append(h)
+    rows = []
+    for unit_id in unit_ids:
+        u = units.get(unit_id, {})
+        name, last = u.get("name") or unit_id, data["last_service"].get(unit_id) or "无记录"
+        for h in hazards.get(unit_id, []):
+            rows.append([name, f"{h['level']}：{h['description'] or h['kind']}", "未整改隐患", _hazard_state(h), last])
+        for h in suspected.get(unit_id, []):
+            rows.append([name, f"复核：{h['description']}（{h['article']}）", "疑似重大隐患", "待复核", last])
+        for flag in u.get("risk_flags") or []:
+            if flag in FEATURE_SERVICE:
+                rows.append([name, FEATURE_SERVICE[flag], f"风险特征（{flag}）", "每次服务查看", last])
+    return rows
 
 
 def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
@@ -222,12 +269,14 @@ def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
 
     pair_rows = []
     for p in data["pairs"]:
-        cn, cp = name_phone(p["cadre_id"])
+        o1, p1 = name_phone(p["officer_1"]) if p["officer_1"] else ("未派员", None)
+        o2, p2 = name_phone(p["officer_2"]) if p["officer_2"] else ("未派员", None)
         en, ep = name_phone(p["expert_id"])
-        pair_rows.append([p["rank"], p["unit_id"], p["name"], p["subdistrict"], p["main_risk"], cn, cp,
-                          en, ep, p["note"]])
-    table(pairs_ws, ["序号", "单位编号", "帮扶对象", "街道", "重点检查", "执法人员", "执法人员电话",
-                     "专家", "专家电话", "备注"], pair_rows, [6, 11, 34, 10, 14, 10, 14, 10, 14, 30])
+        pair_rows.append([p["rank"], p["unit_id"], p["name"], p["subdistrict"], p["main_risk"], p["dept"],
+                          o1, p1, o2, p2, en, ep, "；".join(x for x in (p["reason"], p["note"]) if x)])
+    table(pairs_ws, ["序号", "单位编号", "帮扶对象", "街道", "重点检查", "主管部门", "执法人员（带队）", "电话",
+                     "执法人员", "电话", "专家", "专家电话", "备注"], pair_rows,
+          [6, 11, 34, 10, 14, 14, 10, 14, 10, 14, 10, 14, 40])
     pairs_ws.freeze_panes = "A4"
 
     for pid in order:
@@ -260,6 +309,11 @@ def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
         append(ws, [])
         append(ws, ["所负责单位的未整改隐患（按整改期限）"], font=BOLD)
         table(ws, ["单位名称", "隐患编号", "隐患级别", "隐患内容", "发现日期", "整改期限", "状态"], hazard_rows)
+        if not is_cadre:
+            append(ws, [])
+            append(ws, ["企业专家服务清单（按未整改隐患、疑似重大隐患和风险特征逐项服务）"], font=BOLD)
+            table(ws, ["单位名称", "服务项目", "来源", "状态", "上次专家服务"],
+                  service_items(data, sorted(tasks[pid])), [30, 60, 14, 16, 14])
     return save_workbook(wb, path, when)
 
 
@@ -411,12 +465,23 @@ def summary_workbook(data: dict, headline: list[dict], path: Path, when: dt.date
     ws.freeze_panes = "A4"
 
     ws = new_sheet(wb, "重大隐患", used)
-    heading(ws, f"未整改重大隐患（截至{data['end']}，共{len(data['major_open'])}条）")
+    heading(ws, f"未销号重大隐患（截至{data['end']}，共{len(data['major_open'])}条）")
     table(ws, ["序号", "隐患编号", "单位编号", "单位名称", "街道", "隐患类别", "隐患内容", "发现日期",
-               "整改期限", "状态"],
+               "整改期限", "期限", "督办单位", "督办文号", "阶段", "停产停业整改", "下一步"],
           [[i, h["hazard_id"], h["unit_id"], h["unit"], h["subdistrict"], h["kind"], h["description"],
-            h["found_on"], h["due_on"], _hazard_state(h)] for i, h in enumerate(data["major_open"], start=1)],
-          [6, 13, 11, 32, 10, 12, 40, 11, 11, 10])
+            h["found_on"], h["due_on"], _hazard_state(h), h["supervisor"], h["supervision_doc"], h["status"],
+            "是" if h["stop_work"] else "", h["next_action"]]
+           for i, h in enumerate(data["major_open"], start=1)],
+          [6, 13, 11, 32, 10, 12, 40, 11, 11, 10, 14, 22, 10, 8, 36])
+
+    ws = new_sheet(wb, "疑似重大隐患", used)
+    heading(ws, f"疑似重大隐患（按应急管理部令第10号研判，登记为一般隐患，待复核；截至{data['end']}，"
+                f"共{len(data['suspected'])}条）")
+    table(ws, ["序号", "隐患编号", "单位编号", "单位名称", "街道", "隐患内容", "对应条款", "判定依据（原文用语）",
+               "发现日期", "整改期限"],
+          [[i, h["hazard_id"], h["unit_id"], h["unit"], h["subdistrict"], h["description"], h["article"],
+            h["matched"], h["found_on"], h["due_on"]] for i, h in enumerate(data["suspected"], start=1)],
+          [6, 13, 11, 32, 10, 40, 20, 30, 11, 11])
 
     ws = new_sheet(wb, "未落实对象", used)
     heading(ws, "下周尚未落实包保干部或专家的帮扶对象")
@@ -425,10 +490,12 @@ def summary_workbook(data: dict, headline: list[dict], path: Path, when: dt.date
           [6, 11, 34, 10, 60])
 
     ws = new_sheet(wb, "双随机抽查", used)
-    heading(ws, f"“双随机”抽查（{data['plan_for']}，随机种子 {data['spot_seed'] or '—'}，共{len(data['spot_checks'])}家）")
-    table(ws, ["抽取序号", "单位编号", "单位名称", "街道", "监管类别", "检查人员1", "检查人员2"],
-          [[s["pick"], s["unit_id"], s["name"], s["subdistrict"], s["category"], s["inspector_1_name"],
-            s["inspector_2_name"]] for s in data["spot_checks"]], [9, 11, 34, 10, 12, 10, 10])
+    total = sum(x["total"] for x in data["spot_summary"])
+    heading(ws, f"“双随机”抽查（{data['plan_for']}，共{total}家；名单检查前保密，以抽查通知单密送主管部门）",
+            f"本周公开{data['spot_published_week']}的抽查结果，见《{results_file(data['week'])}》。")
+    table(ws, ["主管部门", "下周抽查家数", "其中未派员", "其中不予检查"],
+          [[x["dept"], x["total"], x["unstaffed"], x["not_checked"]] for x in data["spot_summary"]],
+          [18, 14, 12, 14])
 
     ws = new_sheet(wb, "数据来源", used)
     heading(ws, "数据来源与版本",
@@ -438,3 +505,108 @@ def summary_workbook(data: dict, headline: list[dict], path: Path, when: dt.date
             i["rows_read"], i["rows_loaded"], i["rows_quarantined"], i["rows_skipped"]] for i in data["inputs"]],
           [14, 30, 66, 10, 12, 8, 8, 8, 8, 8])
     return save_workbook(wb, path, when)
+
+
+# --- 双随机: 抽查通知单 (restricted) and 抽查结果公示 (published) ---------------------------
+
+RESTRICTED = "内部资料　注意保存"
+RED = Font(bold=True, size=13, color="C00000")
+
+
+def _draw_line(d: dict | None) -> str:
+    if not d:
+        return "抽取记录：无"
+    people = f"操作人：{d['operator'] or '定时任务自动抽取（未登记操作人）'}；见证人：{'、'.join(d['witnesses']) or '无'}"
+    why = f"（理由：{d['reason']}）" if d["reason"] else ""
+    return f"第{d['draw_no']}次抽取（{d['kind']}{why}），抽取时间：{drawn_at_text(d['drawn_at'])}；{people}"
+
+
+def notice_workbook(data: dict, dept: str, path: Path, when: dt.datetime) -> Path:
+    """抽查通知单: one drawing department's checks for next week, with the two officers each
+    (names, licence and phone numbers: the check needs them).  Confidential until the
+    checks are made: never distributed beyond the department."""
+    checks = [c for c in data["spot_checks"] if (c["dept"] or "未配置主管部门") == dept]
+    units = data["task_units"]
+    wb, used = Workbook(), set()
+    ws = new_sheet(wb, "抽查通知单", used)
+    ws.oddHeader.center.text = RESTRICTED
+    ws.oddFooter.center.text = f"{dept}　{data['plan_for']}　第 &P 页"
+    append(ws, [RESTRICTED], font=RED)
+    heading(ws, f"{dept}“双随机”抽查通知单（{data['plan_for']}，{plan_range(data)}）",
+            f"本通知单列明随机抽取的下周检查对象和检查人员，仅限{dept}组织检查使用；检查前不得向被检查单位或其他单位、个人透露。",
+            _draw_line(data["spot_next_draw"]),
+            "检查要求：两名执法人员共同检查，出示执法证；与被检查单位有利害关系的，应当申请回避（行政处罚法第四十三条）。"
+            "“未派员”的单位须由本部门补充持证执法人员后按规定重新抽取检查人员，不得由他人代为检查。",
+            "检查后在《帮扶服务记录》中录入：服务方式“执法检查”、干部工号、第二执法人员工号、检查结果（合格/责令整改/立案）、"
+            f"执法文书编号、发现问题数和解决问题数；抽查情况及查处结果将于{data['plan_for']}的周报和结果公示中公开。")
+    rows = []
+    for c in checks:
+        o = c["officers"] + [{}] * (2 - len(c["officers"]))
+        rows.append([c["pick"], c["unit_id"], c["name"], c["uscc"], c["subdistrict"],
+                     c["address"] or units.get(c["unit_id"], {}).get("address"), c["category"],
+                     o[0].get("name"), o[0].get("licence"), o[0].get("phone"),
+                     o[1].get("name"), o[1].get("licence"), o[1].get("phone"), c["status"], c["reason"]])
+    table(ws, ["抽取序号", "单位编号", "单位名称", "统一社会信用代码", "街道", "地址", "监管类别",
+               "执法人员（主办）", "执法证号", "手机", "执法人员（协办）", "执法证号", "手机", "状态", "说明"],
+          rows, [8, 11, 30, 20, 10, 28, 12, 10, 15, 13, 10, 15, 13, 8, 40])
+    ws.freeze_panes = "A9"
+    return save_workbook(wb, path, when)
+
+
+def results_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
+    """双随机抽查结果公示: the results of the draw published this week, how it was drawn and
+    what lets anyone redo it (the seed, the registers and their SHA-256).  Written every
+    week; no phone or licence number."""
+    week = data["spot_published_week"]
+    draws, results = data["spot_draws"], data["spot_results"]
+    start = dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    span = f"{start.month}月{start.day}日—{(start + dt.timedelta(days=6)).month}月{(start + dt.timedelta(days=6)).day}日"
+    wb, used = Workbook(), set()
+    ws = new_sheet(wb, "抽查结果", used)
+    heading(ws, f"{data['district']}“双随机”抽查结果公示（{week}，{span}）",
+            "依据《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号），"
+            "随机抽取检查对象、随机选派执法检查人员，抽查情况及查处结果向社会公开。",
+            f"截至{data['end']}按帮扶服务记录整理；本表不含手机号码和执法证号。随机种子和名录哈希见“抽取记录”，核验方法见“核验方法”。")
+    if not draws:
+        append(ws, [f"本周无应公开的“双随机”抽查结果：{week}未进行抽取。"], font=BOLD)
+    else:
+        table(ws, ["抽取序号", "单位名称", "统一社会信用代码", "所属街道", "监管类别", "检查部门", "抽取的执法人员",
+                   "实际检查人员", "检查日期", "检查结果", "发现问题及整改情况", "执法文书编号", "备注"],
+              [[r["pick"], r["name"], r["uscc"], r["subdistrict"], r["category"], r["dept"], r["drawn_officers"],
+                r["checked_by"], cn_day(r["visited_on"]), outcome_text(r), rectification_text(r), r["document_no"],
+                r["note"]] for r in results], [8, 30, 20, 10, 12, 14, 14, 14, 14, 12, 40, 22, 36])
+    ws.freeze_panes = "A5"
+
+    ws = new_sheet(wb, "抽取记录", used)
+    heading(ws, f"抽取记录（{week}，共{len(draws)}次；以最后一次为准）")
+    table(ws, ["次序", "类型", "理由", "抽取时间", "操作人", "见证人", "算法", "随机种子", "参数（JSON）",
+               "参数SHA-256", "对象名录家数", "对象名录SHA-256", "人员名录名数", "人员名录SHA-256",
+               "抽取结果SHA-256", "配置SHA-256", "是否有效"],
+          [[d["draw_no"], d["kind"], d["reason"], drawn_at_text(d["drawn_at"]), d["operator"],
+            "、".join(d["witnesses"]), d["algorithm"], d["seed"], d["params"], d["params_sha256"],
+            d["units_in_pool"], d["units_pool_sha256"], d["officers_in_pool"], d["officers_pool_sha256"],
+            d["result_sha256"], d["config_sha256"], "有效" if d["in_force"] else "已被重新抽取取代"]
+           for d in draws], [6, 10, 24, 26, 16, 16, 14, 34, 60, 66, 10, 66, 10, 66, 66, 66, 14])
+
+    names = {pid: p.get("name") for pid, p in data["people"].items()}
+    units_rows, officer_rows = [], []
+    for reg in data["spot_registers"]:
+        units_rows += [[reg["draw_no"], *u] for u in json.loads(reg["units_pool"])]
+        officer_rows += [[reg["draw_no"], o[0], names.get(o[0]), o[1], o[2], "、".join(o[3])]
+                         for o in json.loads(reg["officers_pool"])]
+    ws = new_sheet(wb, "检查对象名录", used)
+    heading(ws, "检查对象名录（抽取所用，按单位编号排序）",
+            "SHA-256 取自 [单位编号, 单位名称, 所属街道, 监管类别] 各行组成的 JSON 数组（不加空格，UTF-8）。")
+    table(ws, ["次序", "单位编号", "单位名称", "所属街道", "监管类别"], units_rows, [6, 11, 34, 10, 12])
+    ws = new_sheet(wb, "执法检查人员名录", used)
+    heading(ws, "执法检查人员名录（抽取所用，按工号排序；本周可派次数已扣除“执法人员+专家”帮扶任务）",
+            "SHA-256 取自 [工号, 所属单位, 本周可派次数, [包保单位编号…]] 各行组成的 JSON 数组（姓名不计入）。")
+    table(ws, ["次序", "工号", "姓名", "所属单位", "本周可派次数", "包保单位（回避）"], officer_rows,
+          [6, 9, 10, 16, 12, 40])
+    ws = new_sheet(wb, "核验方法", used)
+    heading(ws, "如何核验抽取结果")
+    for step in VERIFY_STEPS:
+        append(ws, [step], wrap=True)
+    ws.column_dimensions["A"].width = 120
+    return save_workbook(wb, path, when)
+

@@ -102,7 +102,35 @@ class SpotChecks(Strict):
     min_per_subdistrict: int = Field(ge=0)
     recent_days: int = Field(ge=0)
     max_per_year: int = Field(ge=1)
-    inspectors: int = Field(ge=2, le=5)
+    inspectors: int = Field(ge=2, le=5)             # licensed officers per drawn check (行政处罚法 第四十二条: ≥2)
+    officer_weekly_cap: int = Field(ge=1, le=50)    # checks and assistance visits per officer a week
+    publish_lag_weeks: int = Field(ge=0, le=1)      # results in the check week's report (0) or the next (1)
+
+
+class Jurisdiction(Strict):
+    """监管职责: the department that supervises each category (管行业必须管安全), named as
+    the departments ledger names it; its licensed officers carry out the checks."""
+    competent: dict[str, str]
+
+    @field_validator("competent")
+    @classmethod
+    def _every_category(cls, v):
+        only_keys(v, CATEGORIES, "监管类别")
+        missing = [c for c in CATEGORIES if c not in v]
+        if missing:
+            raise ValueError(f"缺少监管类别的主管部门：{'、'.join(missing)}")
+        if any(not d.strip() for d in v.values()):
+            raise ValueError("主管部门名称不能为空")
+        return v
+
+
+class Draw(Strict):
+    """Run options of the 双随机 draw: who draws, who witnesses, and a new draw for a week
+    already drawn (``redraw``: the reason).  Recorded with the draw in ``draw_log``; not
+    part of the hashed configuration, since they change no rule."""
+    operator: str = ""
+    witnesses: list[str] = []
+    redraw: str = ""
 
 
 DISTRIBUTION_KEYS = ("报", "送", "发", "抄送")
@@ -126,6 +154,12 @@ def distribution_lines(v: dict[str, str], fields: tuple[str, ...] = ()) -> dict[
             allowed = "、".join("{" + f + "}" for f in fields) or "无"
             raise ValueError(f"“{key}”的报送对象含有不认识的占位符：{'、'.join(wrong)}（允许：{allowed}）")
     return v
+
+
+class Majors(Strict):
+    """重大隐患跟踪: when to remind, and when an overdue major hazard calls for more."""
+    remind_days: int = Field(ge=0, le=60)        # 提醒 this many days before the deadline
+    escalate_days: int = Field(ge=1, le=365)     # overdue longer than this: 立案 / 责令停产 suggested
 
 
 class Report(Strict):
@@ -203,7 +237,10 @@ class BangfuConfig(Strict):
     assignment: Assignment | None = None
     spot_checks: SpotChecks | None = None
     report: Report | None = None
+    majors: Majors | None = None
     campaign: Campaign | None = None
+    jurisdiction: Jurisdiction | None = None
+    draw: Draw | None = None
 
     def over(self, base: "BangfuConfig") -> "BangfuConfig":
         """This run's sections over ``base`` (the file): the effective configuration."""
@@ -220,7 +257,11 @@ def load_config(path: Path = CONFIG_FILE) -> BangfuConfig:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"配置文件 {path} 无法读取：{exc}") from exc
-    return validate_config(data, path.name)
+    config = validate_config(data, path.name)
+    if config.draw.redraw.strip():
+        raise ConfigError(["配置有误：", f"{path.name}: draw.redraw: 重新抽取只能在单次运行的配置中给出"
+                           "（bangfu run --redraw 理由，或 Dagster 运行配置），不能写在配置文件里"])
+    return config
 
 
 def validate_config(data: dict, source: str = "run config") -> BangfuConfig:
@@ -237,8 +278,9 @@ def validate_config(data: dict, source: str = "run config") -> BangfuConfig:
 
 
 def config_json(config: BangfuConfig) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(config.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
+    """Canonical JSON: sorted keys, no spaces, UTF-8 text; without the run options of the
+    draw (``draw``), which draw_log records with the draw."""
+    return json.dumps(config.model_dump(mode="json", exclude={"draw"}), ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"))
 
 

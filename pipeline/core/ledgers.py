@@ -168,7 +168,7 @@ HAZARDS = Ledger(
         Column("kind", "隐患类别", required=False, aliases=("隐患类型",)),
         Column("description", "隐患描述", required=False, aliases=("隐患内容", "问题描述")),
         Column("due_on", "整改期限", "date", aliases=("整改时限", "整改截止日期")),
-        Column("fixed_on", "整改完成日期", "date", required=False, aliases=("完成整改日期", "销号日期")),
+        Column("fixed_on", "整改完成日期", "date", required=False, aliases=("完成整改日期", "整改日期")),
         Column("source", "发现途径", "enum", required=False, aliases=("隐患来源", "发现方式"), values=_enum(
             ("执法检查", ("执法", "监督检查")), ("专家指导", ("专家", "专家检查")),
             ("企业自查", ("自查",)), ("帮扶检查", ("帮扶",)),
@@ -178,8 +178,26 @@ HAZARDS = Ledger(
         Column("status", "整改情况", "enum", required=False, aliases=("整改状态", "整改进展"),
                values=_enum(("已整改", ("已完成", "已销号", "整改完毕", "完成整改")),
                             ("整改中", ("正在整改", "整改未完成")), ("未整改", ("尚未整改",)))),
-        Column("checked_on", "复查日期", "date", required=False,
-               aliases=("验收日期", "复查验收日期", "复查时间")),
+        Column("checked_on", "复查日期", "date", required=False, aliases=("复查验收日期", "复查时间")),
+        # 复核: the bureau's conclusion on a suspected major hazard (judged against Order No.10)
+        Column("review", "复核结论", "enum", required=False, aliases=("重大隐患复核结论",),
+               values=_enum(("确认重大", ("确认为重大隐患", "确认")), ("维持一般", ("维持一般隐患", "不属于重大隐患")))),
+        Column("reviewed_on", "复核日期", "date", required=False),
+        Column("reviewer", "复核人", required=False, aliases=("复核人员",)),
+        # the follow-up of a major hazard to 销号
+        Column("supervisor", "挂牌督办单位", required=False, aliases=("督办单位",)),
+        Column("supervision_doc", "督办文号", required=False, aliases=("挂牌督办文号", "督办通知书编号")),
+        Column("supervised_on", "挂牌日期", "date", required=False, aliases=("督办日期", "挂牌督办日期")),
+        Column("plan_responsible", "整改责任人", required=False, aliases=("整改责任单位和人员",)),
+        Column("plan_measures", "整改措施", required=False, aliases=("整改方法和措施",)),
+        Column("plan_funds", "整改资金", required=False, aliases=("整改资金（万元）", "经费和物资")),
+        Column("plan_contingency", "应急预案", required=False, aliases=("安全措施和应急预案", "应急措施")),
+        Column("stop_work", "停产停业整改", "yesno", required=False, aliases=("停产整改", "局部停产停业"),
+               values=YES_NO),
+        Column("applied_on", "申请验收日期", "date", required=False, aliases=("验收申请日期",)),
+        Column("accepted_on", "验收日期", "date", required=False, aliases=("验收通过日期",)),
+        Column("accepted_by", "验收人员", required=False, aliases=("验收人",)),
+        Column("closed_on", "销号日期", "date", required=False, aliases=("销号时间",)),
     ),
     derived_id=("unit_id", "unit_uscc", "unit_name", "found_on", "description"),
     id_prefix="YH-",
@@ -209,6 +227,9 @@ CADRES = Ledger(
         Column("phone", "手机号码", "phone", required=False, aliases=("手机", "联系电话", "电话")),
         Column("licence", "执法证号", required=False, aliases=("执法证编号", "执法证")),
         Column("on_team", "帮扶工作队", "yesno", aliases=("是否工作队成员",), values=YES_NO),
+        # an enforcement licence past its date is no licence: the officer checks nobody
+        Column("licence_expires", "执法证有效期至", "date", required=False,
+               aliases=("执法证有效期", "有效期至")),
     ),
 )
 
@@ -249,6 +270,17 @@ VISITS = Ledger(
         *UNIT_BY_NAME,
         Column("cadre_name", "干部姓名", required=False, aliases=("帮扶干部", "包保干部", "检查人员")),
         Column("expert_names", "专家姓名", "multi", required=False, aliases=("指导专家",)),
+        # an enforcement check (执法检查) is made by two licensed officers (行政处罚法 第四十二条):
+        # the second one, the document issued and the outcome, for the 双随机 results (一公开)
+        Column("cadre_id_2", "第二执法人员工号", "id", required=False,
+               aliases=("执法人员2工号", "第二检查人员工号", "协查人员工号"), ref="cadres"),
+        Column("document_no", "执法文书编号", required=False,
+               aliases=("文书编号", "执法文书号", "责令限期整改指令书编号")),
+        Column("outcome", "检查结果", "enum", required=False, aliases=("处理结果", "检查结论"), values=_enum(
+            ("合格", ("未发现问题", "无问题", "符合要求")),
+            ("责令整改", ("责令限期整改", "限期整改", "当场整改", "责令改正")),
+            ("立案", ("立案查处", "行政处罚", "立案处罚")),
+        )),
     ),
     derived_id=("unit_id", "unit_uscc", "unit_name", "visited_on", "kind", "cadre_id", "cadre_name"),
     id_prefix="FW-",

@@ -1,11 +1,14 @@
--- Candidates for priority_targets: each subdistrict's highest-scoring unit, the first $n of
--- 工贸 and of the other categories, and the first $n overall (top-n operators: no sort of
--- the whole table). The choice among them is made in targets.py.
+-- Candidates for priority_targets: the units that must be targets ($forced: an open or
+-- suspected major hazard), each subdistrict's highest-scoring unit, the first $n of 工贸
+-- and of the other categories, and the first $n overall (top-n operators: no sort of the
+-- whole table). The choice among them is made in targets.py. Reads the risk scores of the
+-- week the list is decided in (temp table risk_now: the campaign phase's first week).
 WITH active AS (
-    SELECT * FROM unit_risk WHERE week = getvariable('week') AND supervised(status)
+    SELECT * FROM risk_now WHERE supervised(status)
 )
 SELECT * FROM active WHERE unit_id IN (
-    SELECT min_by(unit_id, {'s': -score, 'u': unit_id}) FROM active GROUP BY subdistrict
+    SELECT unnest($forced::VARCHAR[])
+    UNION ALL SELECT min_by(unit_id, {'s': -score, 'u': unit_id}) FROM active GROUP BY subdistrict
     UNION ALL (SELECT unit_id FROM active WHERE category = '工贸企业'
                ORDER BY score DESC, unit_id LIMIT $n)
     UNION ALL (SELECT unit_id FROM active WHERE category <> '工贸企业'

@@ -15,8 +15,8 @@ WITH u AS (
         count(*) FILTER (open_at(found_on, fixed_on, getvariable('week_end'))) AS hazards_open,
         count(*) FILTER (overdue_at(found_on, fixed_on, due_on, getvariable('week_end')))
             AS hazards_overdue,
-        count(*) FILTER (open_at(found_on, fixed_on, getvariable('week_end'))
-                         AND level = '重大隐患') AS hazards_major_open
+        count(*) FILTER (major(level, review)
+                         AND major_open_at(found_on, closed_on, getvariable('week_end'))) AS hazards_major_open
     FROM hazards h JOIN u USING (unit_id)
     WHERE found_on <= getvariable('week_end')
     GROUP BY GROUPING SETS ((u.subdistrict), ())

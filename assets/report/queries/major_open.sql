@@ -1,6 +1,7 @@
--- Major hazards (重大隐患) open at week end, by deadline.
-SELECT h.hazard_id, h.unit_id, u.name AS unit, u.subdistrict, h.kind, h.description,
-    h.found_on, h.due_on, (getvariable('week_end') - h.due_on) AS days_overdue
-FROM hazards h JOIN units u USING (unit_id)
-WHERE open_at(h.found_on, h.fixed_on, getvariable('week_end')) AND h.level = '重大隐患'
-ORDER BY h.due_on, h.hazard_id
+-- Major hazards not yet 销号 at week end: their stage under 挂牌督办 and the next action.
+SELECT m.hazard_id, m.unit_id, m.name AS unit, m.subdistrict, m.kind, m.description, m.found_on,
+    m.due_on, -m.days_left AS days_overdue, m.status, m.supervisor, m.supervision_doc,
+    m.stop_work, m.next_action
+FROM major_hazards m
+WHERE m.week = getvariable('week') AND m.status <> '已销号'
+ORDER BY m.days_left, m.hazard_id

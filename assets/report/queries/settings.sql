@@ -1,2 +1,2 @@
-SELECT config_json, config_sha256, spot_seed FROM run_settings
+SELECT config_json, config_sha256 FROM run_settings
 WHERE week = getvariable('week') ORDER BY config_sha256

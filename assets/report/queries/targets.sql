@@ -14,7 +14,8 @@ WITH ex AS (
 SELECT t.rank, t.unit_id, t.name, t.category, t.subdistrict, round(t.score, 1) AS score,
     t.selected_by, t.main_risk, t.reasons, ca.cadre_id, c.name AS cadre, c.dept AS cadre_dept,
     c.phone AS _phone, coalesce(ex.experts, '') AS experts,
-    coalesce(ex.expert_ids, []) AS expert_ids, coalesce(vis.visits, 0) AS visits_week
+    coalesce(ex.expert_ids, []) AS expert_ids, coalesce(vis.visits, 0) AS visits_week,
+    t.exemplar_name, t.exemplar_kind, t.joined_week, t.joined_for
 FROM priority_targets t
 LEFT JOIN ca USING (unit_id) LEFT JOIN cadres c ON c.cadre_id = ca.cadre_id
 LEFT JOIN ex USING (unit_id) LEFT JOIN vis USING (unit_id)

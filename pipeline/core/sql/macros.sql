@@ -14,3 +14,10 @@ CREATE OR REPLACE TEMP MACRO overdue_at(found_on, fixed_on, due_on, day) AS
 
 -- The risk features of the major-accident categories (the ledger contract's list).
 CREATE OR REPLACE TEMP MACRO major_accident_flags() AS getvariable('major_accident_flags');
+
+-- 重大隐患: logged so, or a suspicion (Order No.10) the bureau confirmed on review.
+CREATE OR REPLACE TEMP MACRO major(level, review) AS level = '重大隐患' OR review IS NOT DISTINCT FROM '确认重大';
+
+-- A major hazard stays open until 销号 (after acceptance), whenever the work was done.
+CREATE OR REPLACE TEMP MACRO major_open_at(found_on, closed_on, day) AS
+    found_on <= day AND (closed_on IS NULL OR closed_on > day);
