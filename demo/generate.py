@@ -20,7 +20,7 @@ from demo.files import excel_dates, frame, write_csv, write_xlsx
 from demo.reviews import plan_reviews, reviews_frame, staff_reviews
 from demo.tiers import assign_demo_posts, assign_tiers
 from demo.units import build_units, units_frame, update_last_inspected
-from demo.visits import count_problems, key_units, plan_visits, visits_frame
+from demo.visits import count_problems, key_units, mark_practices, plan_visits, visits_frame
 from pipeline.core.ledgers import CADRES, DEPARTMENTS, EXPERTS, HAZARDS, REVIEWS, UNITS, VISITS
 
 UNITS_TITLE = "丰泽区生产经营单位监管台账（截至2023年8月13日）"
@@ -50,6 +50,7 @@ def build(n_units: int = REFERENCE_UNITS, seed: int = SEED, excel: bool = False)
     count_problems(rng, visits, attached, n_units)
     update_last_inspected(units, hazards, visits)
     cadres = add_enforcement_staff(np.random.default_rng([seed, 14]), cadres, names, phones)
+    mark_practices(np.random.default_rng([seed, 15]), visits, units)
     tables = {
         "units": units_frame(units, dates),
         "hazards": hz.hazards_frame(hazards, units, iso),

@@ -1,6 +1,7 @@
 """帮扶服务记录 (assistance service records): each visit of a cadre and/or experts to a unit —
 执法检查 (inspection), 专家指导 (expert guidance), 培训 (training) or 评审观摩 (peer firms
-watching a review) — with the problems found and solved (发现问题数, 解决问题数).
+watching a review) — with the problems found and solved (发现问题数, 解决问题数), and now and then a practice
+worth spreading (典型做法) seen on the visit.
 
 Mostly from April (when the mechanism starts), mostly on 工贸 firms and on the key
 enterprises each bureau cadre is paired with; 68 problems solved at the reference size.
@@ -29,7 +30,7 @@ from demo.experts import ExpertPicker, unit_domains
 from demo.files import frame
 from demo.reviews import Reviews
 from demo.units import Units
-from pipeline.core.ledgers import SUBDISTRICTS, VISITS
+from pipeline.core.ledgers import CATEGORIES, RISK_FLAGS, SUBDISTRICTS, VISITS
 
 N_VISITS = 400            # besides the 评审观摩 visits that come with reviews
 N_KEY_UNITS = 72          # 43 enterprises each paired with a bureau cadre + 29 key targets
@@ -39,6 +40,28 @@ VISIT_KINDS_BEFORE = {"执法检查": 0.8, "培训": 0.2}
 VISIT_KINDS_AFTER = {"执法检查": 0.42, "专家指导": 0.43, "培训": 0.15}
 EXTRA_PROBLEMS = {"执法检查": 1.0, "专家指导": 1.5, "培训": 0.2, "评审观摩": 0.3}
 SOLVED_WEIGHT = {"执法检查": 1.0, "专家指导": 3.0, "培训": 1.0, "评审观摩": 1.0}
+
+# 典型做法: what a visit may record as worth spreading, by the unit's first risk feature in
+# this order, else by its category; at most one visit per text.  A few in the demo week
+# (2023-W32), a few more since the second phase of the campaign began.
+PRACTICES = {
+    "粉尘涉爆": "企业落实粉尘清扫制度，除尘系统每班点检、每日清扫并拍照留痕，清扫记录张贴在车间入口",
+    "涉氨制冷": "企业在氨制冷机房安装泄漏报警与事故排风联锁，每月开展一次液氨泄漏应急演练",
+    "有限空间作业": "企业对有限空间逐一编号挂牌，作业前审批、先通风再检测后作业，监护人全程在场",
+    "金属冶炼": "企业在熔炼炉周边设置防水隔离区，每班开炉前检查冷却水系统并填写确认单",
+    "危险化学品使用": "企业建立危化品领用台账，按班次限量领用，当班剩余退库并双人签字",
+    "自建厂房": "企业请有资质单位对自建厂房做安全鉴定，按鉴定意见加固，并清退厂房内住人",
+    "临山临水": "企业汛前排查边坡和排水沟，制定雨天巡查和人员撤离方案，明确专人负责",
+    "工贸企业": "企业推行班组隐患随手拍，员工上报隐患经核实给予积分奖励，班组每周讲评",
+    "在建施工项目": "项目部坚持每日班前安全讲话，每周组织建设、施工、监理三方联合检查",
+    "住宿餐饮": "门店厨房燃气管道加装泄漏报警和自动切断阀，员工每月参加一次灭火器实操",
+    "文旅场所": "场所每日营业前由值班经理检查疏散通道和安全出口，在交接班记录上签字确认",
+    "学校": "学校每月组织一次师生应急疏散演练，校园微型消防站做到三分钟到场",
+    "医院": "医院对病区消防设施实行楼层责任制，夜间安排专人巡查并记录氧气间状况",
+    "福利机构": "养老机构为失能老人床位标注疏散等级，夜班护理员按等级熟练开展疏散演练",
+}
+PRACTICE_WEEK = (np.datetime64("2023-08-07"), AS_OF)          # the demo week: 3 visits
+PRACTICE_EARLIER = (np.datetime64("2023-05-01"), np.datetime64("2023-08-06"), 5)
 
 
 @dataclass
@@ -50,6 +73,7 @@ class Visits:
     experts: list[list[int]]
     found: np.ndarray
     solved: np.ndarray
+    practice: np.ndarray | None = None   # 典型做法 or ''
 
 
 def key_units(rng, units: Units, n_units: int) -> np.ndarray:
@@ -161,6 +185,33 @@ def count_problems(rng, visits: Visits, attached: np.ndarray, n_units: int) -> N
     visits.solved = np.bincount(slots[chosen], minlength=visits.found.size)
 
 
+def _practice_key(units: Units, u: int) -> str:
+    for flag in PRACTICES:
+        if flag in RISK_FLAGS and units.flag(flag)[u]:
+            return flag
+    return CATEGORIES[int(units.cat[u])]
+
+
+def mark_practices(rng, visits: Visits, units: Units) -> None:
+    """典型做法 on a few 执法检查 / 专家指导 visits: three in the demo week, five before it
+    (fewer at small sizes), one visit per text.  ``rng`` is the generator's own, so the
+    other columns do not change."""
+    practice = np.full(visits.day.size, "", dtype=object)
+    used: set[str] = set()
+    fit = np.isin(visits.kind, ["执法检查", "专家指导"])
+    for first, last, count in (PRACTICE_WEEK + (3,), PRACTICE_EARLIER):
+        rows = np.flatnonzero(fit & (visits.day >= first) & (visits.day <= last))
+        for i in rng.permutation(rows):
+            if count == 0:
+                break
+            key = _practice_key(units, int(visits.unit[i]))
+            if key in PRACTICES and key not in used:
+                used.add(key)
+                practice[i] = PRACTICES[key]
+                count -= 1
+    visits.practice = practice
+
+
 def visits_frame(v: Visits, units: Units, experts: pd.DataFrame, dates) -> pd.DataFrame:
     """The ledger with its Chinese headers; ``dates`` formats 服务日期."""
     width = max(4, len(str(v.day.size)))
@@ -169,4 +220,5 @@ def visits_frame(v: Visits, units: Units, experts: pd.DataFrame, dates) -> pd.Da
         "visited_on": dates(v.day), "unit_id": units.unit_id[v.unit], "cadre_id": v.cadre,
         "expert_ids": join(experts["expert_id"].to_numpy(), v.experts),
         "kind": v.kind, "problems_found": v.found, "problems_solved": v.solved,
+        "good_practice": v.practice if v.practice is not None else np.full(v.day.size, "", dtype=object),
     })

@@ -75,7 +75,8 @@ DEMO_HEADERS = {
     "hazards": ["隐患编号", "单位编号", "发现日期", "隐患级别", "隐患类别", "隐患描述", "整改期限", "整改完成日期",
                 "发现途径", "挂牌督办单位", "督办文号", "挂牌日期", "整改责任人", "整改措施", "整改资金", "应急预案",
                 "停产停业整改", "申请验收日期", "验收日期", "验收人员", "销号日期"],
-    "visits": ["记录编号", "服务日期", "单位编号", "干部工号", "专家编号", "服务方式", "发现问题数", "解决问题数"],
+    "visits": ["记录编号", "服务日期", "单位编号", "干部工号", "专家编号", "服务方式", "发现问题数", "解决问题数",
+               "典型做法"],
     "reviews": ["评审编号", "单位编号", "评审日期", "评审类型", "评审结果", "评审专家", "观摩企业数"],
 }
 
@@ -408,6 +409,13 @@ def test_visits(demo_dir, ledgers, active_ids):
     employer = experts["工作单位"]
     for unit, ids in zip(v["单位编号"], listed, strict=True):
         assert units.loc[unit, "单位名称"] not in set(employer[ids]), "conflict of interest"
+    # 典型做法: a few visits mark one, 2–4 of them in the demo week, each text once, short
+    practice = v["典型做法"].fillna("").astype(str)
+    marked = v[practice != ""]
+    week = [date(2023, 8, 7) <= cell_date(d) <= AS_OF for d in marked["服务日期"]]
+    assert 2 <= sum(week) <= 4 and 3 <= len(marked) - sum(week) <= 8
+    assert set(marked["服务方式"]) <= {"执法检查", "专家指导"}
+    assert marked["典型做法"].is_unique and marked["典型做法"].str.len().le(60).all()
 
 
 def test_reviews(ledgers, active_ids):

@@ -72,7 +72,8 @@ def subdistricts_linked_once(con, week: str) -> AssetCheckResult:
 
 COMPARED = ["supervised_units", "hazards_found_ytd", "hazards_open", "hazards_major_open",
             "hazards_overdue", "problems_solved_ytd", "reviews_ytd", "reviews_passed_ytd",
-            "tier_jingpin", "tier_biaogan", "tier_dabiao", "demo_posts"]
+            "tier_jingpin", "tier_biaogan", "tier_dabiao", "demo_posts", "reviews_week",
+            "reviews_observed_week", "observers_week", "observations_week"]
 
 
 def totals_agree(con, week: str) -> AssetCheckResult:

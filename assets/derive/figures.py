@@ -1,7 +1,7 @@
 """Headline figures (汇总数字), each one sentence and one SQL query.
 
 Queries read the clean ledgers and the derived tables with the week's variables set
-(``week``, ``week_end``, ``year_start``; see ``pipeline.core.warehouse.set_week``) and
+(``week``, ``week_start``, ``week_end``, ``year_start``; see ``pipeline.core.warehouse.set_week``) and
 ``bureau``.  Events count only when dated on or before ``week_end``; unit attributes are
 taken as the current ledgers state them.  Derive stores them per week in
 ``weekly_figures`` (this week's, and last week's as of its end); the manifest and the
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 OPEN_HAZARD = "open_at(found_on, fixed_on, getvariable('week_end'))"
 SUPERVISED = "supervised(status)"
+THIS_WEEK = "{day} BETWEEN getvariable('week_start') AND getvariable('week_end')"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,16 @@ FIGURES: tuple[Figure, ...] = (
     Figure("reviews_passed_ytd", "其中评审结果为“通过”的次数。",
            "SELECT count(*) FROM reviews WHERE reviewed_on BETWEEN getvariable('year_start') "
            "AND getvariable('week_end') AND result = '通过'"),
+    Figure("reviews_week", "本周（周一至周日）开展的标准化评审次数，按评审日期。",
+           f"SELECT count(*) FROM reviews WHERE {THIS_WEEK.format(day='reviewed_on')}"),
+    Figure("reviews_observed_week", "其中有企业现场观摩的评审次数（标准化评审记录中观摩企业数大于0）。",
+           f"SELECT count(*) FROM reviews WHERE {THIS_WEEK.format(day='reviewed_on')} AND observers > 0"),
+    Figure("observers_week", "本周评审的观摩企业数之和（观摩企业数为空计0；同一企业观摩两场计两家次）。"
+           "“评审观摩”的次数与家次以这两个数为准。",
+           f"SELECT coalesce(sum(observers), 0) FROM reviews WHERE {THIS_WEEK.format(day='reviewed_on')}"),
+    Figure("observations_week", "本周服务方式为“评审观摩”的帮扶服务记录数：这是观摩企业一方被记作一次帮扶服务的次数，"
+           "只在有人为观摩企业另行登记服务记录时才有，不是评审观摩的场次（场次见 reviews_observed_week）。",
+           f"SELECT count(*) FROM visits WHERE {THIS_WEEK.format(day='visited_on')} AND kind = '评审观摩'"),
     Figure("tier_jingpin", "创建类别为“精品”的在监管单位数。",
            f"SELECT count(*) FROM units WHERE {SUPERVISED} AND tier = '精品'"),
     Figure("tier_biaogan", "创建类别为“标杆”的在监管单位数。",
@@ -117,7 +128,7 @@ def compute_figures(con) -> dict:
 def figures_markdown() -> str:
     lines = ["# 汇总数字（manifest figures）", "",
              "由 `assets/derive/figures.py` 生成（`bangfu docs`），勿手改。"
-             "变量：`week` 为所报周（如 2023-W32），`week_end` 为所报周的周日，`year_start` 为该年1月1日，`bureau` 为配置中的本局名称。"
+             "变量：`week` 为所报周（如 2023-W32），`week_start`、`week_end` 为所报周的周一、周日，`year_start` 为该年1月1日，`bureau` 为配置中的本局名称。"
              "`supervised(status)`、`open_at(…)`、`overdue_at(…)` 是共用判定（`pipeline/core/sql/macros.sql`）："
              "在监管即状态不是“注销”；未整改即发现日期不晚于该日且整改完成日期为空或晚于该日；逾期即未整改且整改期限早于该日。",
              "事件（隐患发现与整改、服务、评审）只计周末及以前的；单位属性（状态、等级、创建类别、示范岗位）按现有台账。", ""]

@@ -10,6 +10,7 @@ errors that name the key.  The effective configuration is hashed as canonical JS
 import datetime as dt
 import hashlib
 import json
+import re
 import string
 from pathlib import Path
 
@@ -162,11 +163,40 @@ class Majors(Strict):
     escalate_days: int = Field(ge=1, le=365)     # overdue longer than this: 立案 / 责令停产 suggested
 
 
+def recipients(text: str) -> list[str]:
+    """The recipients of one 报/送/发 line, without their bracketed notes."""
+    return [r for r in (re.sub(r"[（(][^）)]*[）)]", "", x).strip()
+                        for x in re.split(r"[，、；;,\s]+", text)) if r]
+
+
+def addresses_compiler(recipient: str, compiler: str, compiler_short: str) -> bool:
+    """Whether a recipient is the compiler itself: its short name (区安委办), its name, or its
+    name after the district's (区安全生产委员会办公室, 丰泽区…); 市安委办 is another office."""
+    if recipient in (compiler, compiler_short):
+        return True
+    return recipient.endswith(compiler) and recipient[: -len(compiler)].endswith("区")
+
+
+def issue_number(first_week: str, start: dt.date) -> int | None:
+    """期号 of the week beginning ``start``: 1 for ``first_week`` (a Monday), counting weeks;
+    None for a week before it."""
+    n = (start - dt.date.fromisoformat(first_week)).days // 7 + 1
+    return n if n >= 1 else None
+
+
 class Report(Strict):
-    """编发与报送: who compiles the reports and who receives them."""
+    """编发与报送: who compiles the reports, who receives them and who signs them, and the
+    week the mechanism began (期号 counts from it).  Every edition — the district's and each
+    subdistrict's — is compiled by the district office (``compiler``, called
+    ``compiler_short`` in the lines), so no 报/送/发 line may name it: a subdistrict edition
+    goes to its subdistrict, its stationed department and the bureau, not back to its
+    compiler."""
     compiler: str = Field(min_length=1)
+    compiler_short: str = Field(default="区安委办", min_length=1)
     distribution: dict[str, str]
     subdistrict_distribution: dict[str, str]
+    first_week: str = "2023-04-03"      # the Monday of the mechanism's first week: 第1期
+    signer: str = ""                    # 签发人, printed as 签发：<signer>; empty: no 签发 line
 
     @field_validator("distribution")
     @classmethod
@@ -177,6 +207,36 @@ class Report(Strict):
     @classmethod
     def _subdistrict(cls, v):
         return distribution_lines(v, SUBDISTRICT_FIELDS)
+
+    @field_validator("first_week", mode="before")
+    @classmethod
+    def _monday(cls, v):
+        if isinstance(v, dt.date):          # an unquoted date in the YAML file
+            v = v.isoformat()
+        try:
+            day = dt.date.fromisoformat(str(v))
+        except ValueError:
+            raise ValueError(f"须为日期，写作 2023-04-03（不是 {v}）") from None
+        if day.weekday() != 0:
+            raise ValueError(f"须为星期一（{day.isoformat()} 是星期{'一二三四五六日'[day.weekday()]}）")
+        return day.isoformat()
+
+    @field_validator("signer")
+    @classmethod
+    def _signer(cls, v):
+        return re.sub(r"^签发[:：]\s*", "", v.strip())
+
+    @model_validator(mode="after")
+    def _not_to_compiler(self):
+        for field, lines in (("distribution", self.distribution),
+                             ("subdistrict_distribution", self.subdistrict_distribution)):
+            for key, text in lines.items():
+                own = [r for r in recipients(text)
+                       if addresses_compiler(r, self.compiler, self.compiler_short)]
+                if own:
+                    raise ValueError(f"{field}.{key}：报告由{self.compiler_short}编发，"
+                                     f"不能再报送给它自己（{'、'.join(own)}）")
+        return self
 
 
 class Phase(Strict):

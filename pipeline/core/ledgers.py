@@ -281,6 +281,9 @@ VISITS = Ledger(
             ("责令整改", ("责令限期整改", "限期整改", "当场整改", "责令改正")),
             ("立案", ("立案查处", "行政处罚", "立案处罚")),
         )),
+        # a practice seen on the visit that is worth spreading (典型做法), in a sentence, or
+        # empty: the weekly report's 典型做法 paragraph quotes it
+        Column("good_practice", "典型做法", required=False, aliases=("经验做法", "典型经验")),
     ),
     derived_id=("unit_id", "unit_uscc", "unit_name", "visited_on", "kind", "cadre_id", "cadre_name"),
     id_prefix="FW-",

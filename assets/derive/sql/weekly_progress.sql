@@ -2,6 +2,8 @@
 -- the year to date, as of week_end: events dated after it do not count. Kept per week; run
 -- again with the variables of last week, it gives last_week_progress.
 -- Each source is summed with GROUPING SETS ((subdistrict), ()): the () row is 全区.
+-- A review counts in the subdistrict of the reviewed unit (its host). The week's counts
+-- take the whole week, also when it begins in December of the year before (2025-W01).
 WITH u AS (
     SELECT unit_id, subdistrict FROM units
 ), hazards_by AS (
@@ -23,25 +25,33 @@ WITH u AS (
 ), visits_by AS (
     SELECT coalesce(u.subdistrict, '全区') AS scope,
         count(*) FILTER (visited_on >= getvariable('week_start')) AS visits_week,
-        count(*) AS visits_ytd,
+        count(*) FILTER (visited_on >= getvariable('year_start')) AS visits_ytd,
         count(*) FILTER (visited_on >= getvariable('week_start') AND kind = '执法检查') AS inspections_week,
         count(*) FILTER (visited_on >= getvariable('week_start') AND kind = '专家指导') AS expert_visits_week,
         count(*) FILTER (visited_on >= getvariable('week_start') AND kind = '培训') AS trainings_week,
         count(*) FILTER (visited_on >= getvariable('week_start') AND kind = '评审观摩') AS observations_week,
         coalesce(sum(problems_found) FILTER (visited_on >= getvariable('week_start')), 0) AS problems_found_week,
         coalesce(sum(problems_solved) FILTER (visited_on >= getvariable('week_start')), 0) AS problems_solved_week,
-        coalesce(sum(problems_found), 0) AS problems_found_ytd,
-        coalesce(sum(problems_solved), 0) AS problems_solved_ytd
+        coalesce(sum(problems_found) FILTER (visited_on >= getvariable('year_start')), 0) AS problems_found_ytd,
+        coalesce(sum(problems_solved) FILTER (visited_on >= getvariable('year_start')), 0) AS problems_solved_ytd
     FROM visits v JOIN u USING (unit_id)
-    WHERE visited_on BETWEEN getvariable('year_start') AND getvariable('week_end')
+    WHERE visited_on BETWEEN least(getvariable('year_start'), getvariable('week_start'))
+                         AND getvariable('week_end')
     GROUP BY GROUPING SETS ((u.subdistrict), ())
 ), reviews_by AS (
     SELECT coalesce(u.subdistrict, '全区') AS scope,
         count(*) FILTER (reviewed_on >= getvariable('week_start')) AS reviews_week,
-        count(*) AS reviews_ytd,
-        count(*) FILTER (result = '通过') AS reviews_passed_ytd
+        -- 观摩: reviews of the week that peer firms watched (观摩企业数 > 0), and how many
+        -- firms watched in all; observations_week above counts visit records of the kind
+        -- 评审观摩 instead (a watching firm's own record, when one is kept)
+        count(*) FILTER (reviewed_on >= getvariable('week_start') AND observers > 0)
+            AS reviews_observed_week,
+        coalesce(sum(observers) FILTER (reviewed_on >= getvariable('week_start')), 0) AS observers_week,
+        count(*) FILTER (reviewed_on >= getvariable('year_start')) AS reviews_ytd,
+        count(*) FILTER (reviewed_on >= getvariable('year_start') AND result = '通过') AS reviews_passed_ytd
     FROM reviews r JOIN u USING (unit_id)
-    WHERE reviewed_on BETWEEN getvariable('year_start') AND getvariable('week_end')
+    WHERE reviewed_on BETWEEN least(getvariable('year_start'), getvariable('week_start'))
+                          AND getvariable('week_end')
     GROUP BY GROUPING SETS ((u.subdistrict), ())
 ), units_by AS (
     SELECT coalesce(subdistrict, '全区') AS scope,
