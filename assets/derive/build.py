@@ -4,7 +4,7 @@ Every derived table is kept per week (``week`` = the reported week, 2023-W32; pl
 in it for the next week carry ``plan_for``).  A rerun deletes the week's slice and
 inserts it again, so reruns are idempotent.  Read top to bottom, ``build_week`` is the
 mechanism: 帮扶谁 (unit_risk → priority_targets, key_enterprises), 谁来帮 (department_links,
-cadres, experts, team_roster), 怎么帮 (inspection_pairs, spot_checks, spot_check_results), 怎么管
+coverage_priorities, cadres, experts, team_roster), 怎么帮 (inspection_pairs, spot_checks, spot_check_results), 怎么管
 (weekly_progress, weekly_figures, hazard_trend, and last week's figures as of its end
 for the reports' comparisons).
 """
@@ -22,7 +22,7 @@ from assets.derive.figures import compute_figures
 from assets.derive.links import build_links
 from assets.derive.majors import judge_hazards
 from assets.derive.sqlfiles import sql
-from assets.derive.targets import key_enterprises, priority_targets
+from assets.derive.targets import coverage_priorities, key_enterprises, priority_targets
 from assets.derive.variables import set_variables
 from pipeline.core.config import BangfuConfig, config_json, config_sha256
 from pipeline.core.warehouse import set_week
@@ -67,19 +67,24 @@ def build_week(con, start: dt.date, cfg: BangfuConfig, run_id: str | None = None
     judge_hazards(con)
     for name in ("hazard_judgement", "major_hazards"):
         counts[name] = write_query(con, name, sql(name), week)
-    targets, changes = priority_targets(con, cfg, start)
+    targets, changes, decided = priority_targets(con, cfg, start)
     counts["priority_targets"] = write_week(con, "priority_targets", targets, week)
     counts["target_changes"] = write_week(con, "target_changes", changes, week)
-    keys = key_enterprises(con, cfg, targets)
+    keys = key_enterprises(con, cfg, targets, decided)
     counts["key_enterprises"] = write_week(con, "key_enterprises", keys, week)
 
-    # 谁来帮
-    links = build_links(con, dict(cfg.links.fixed))
+    # 谁来帮: links and responsible people decided at the phase's first week; this week's
+    # data only proposes changes (department_links.proposal), and the pairs of that week
+    # are kept for the units still on the lists
+    links = build_links(con, dict(cfg.links.fixed), decided.first, start)
+    set_variables(con, start, cfg)
     counts["department_links"] = write_week(con, "department_links", links, week)
+    coverage = coverage_priorities(con, cfg, targets, decided, links)
+    counts["coverage_priorities"] = write_week(con, "coverage_priorities", coverage, week)
     cadres = con.execute("SELECT * FROM cadres ORDER BY cadre_id").df()
-    last_week = dict(con.execute("""SELECT unit_id, cadre_id FROM cadre_assignments
-        WHERE plan_for = ? ORDER BY unit_id""", [week]).fetchall())
-    duty = cadre_duty(targets, keys, links, cadres, cfg.bureau, last_week)
+    first_duty = cadre_duty(decided.targets, decided.keys, links, cadres, cfg.bureau, {})
+    duty = cadre_duty(targets, keys, links, cadres, cfg.bureau,
+                      dict(zip(first_duty.unit_id, first_duty.cadre_id, strict=True)))
     counts["cadre_assignments"] = write_week(con, "cadre_assignments",
                                              duty.assign(plan_for=plan_for), week)
     experts = con.execute("SELECT * FROM experts ORDER BY expert_id").df()

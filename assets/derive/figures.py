@@ -101,6 +101,11 @@ FIGURES: tuple[Figure, ...] = (
     Figure("department_links", "部门驻点：街道全称到区直单位名称（按区直单位台账的写法）。",
            "SELECT coalesce(to_json(map_from_entries(list((subdistrict, dept) ORDER BY subdistrict))), '{}') "
            "FROM department_links WHERE week = getvariable('week')"),
+    Figure("department_links_proposed", "按本周数据建议调整的部门驻点数（驻点按专项行动阶段确定，本周数据只提出建议，不自动调整）。",
+           "SELECT count(*) FROM department_links WHERE week = getvariable('week') AND proposal IS NOT NULL"),
+    Figure("coverage_priorities_uncovered", "本周帮扶对象中没有单位覆盖的街道行业监管重点数（配置 coverage.priorities；"
+           "覆盖情况及原因见 coverage_priorities）。",
+           "SELECT count(*) FROM coverage_priorities WHERE week = getvariable('week') AND NOT covered"),
     Figure("config_sha256", "生成本周结果的有效配置（含运行时覆盖，不含抽取的运行选项 draw）的 SHA-256（规范 JSON）。",
            "SELECT config_sha256 FROM run_settings WHERE week = getvariable('week')"),
     Figure("spot_checks_unstaffed", "其中未派员的抽查数：主管部门没有两名可派的持证执法人员（回避、任务已满或无人持证），"

@@ -3,14 +3,22 @@
 An optimal one-to-one assignment (Hungarian method, ``scipy.optimize.linear_sum_assignment``)
 maximising the fit between each department's domains and each subdistrict's
 over-represented features (location quotients of ``subdistrict_features``); links fixed
-in the configuration (links.fixed) override.
+in the configuration (links.fixed) override.  The links are decided once per phase of the
+campaign, at its first week; each week's data only proposes changes (建议调整), never
+re-links silently.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+
+from assets.derive.sqlfiles import sql
+from pipeline.core.warehouse import set_week
+from pipeline.core.weeks import week_label
 
 
 def link_departments(features: pd.DataFrame, departments: pd.DataFrame,
@@ -54,10 +62,54 @@ def link_reason(features: pd.DataFrame, sub: str, dept: str, domains, is_fixed: 
 
 
 
-def build_links(con, fixed: dict[str, str]) -> pd.DataFrame:
-    """The week's links from its subdistrict features and the participating departments."""
-    features = con.execute("SELECT * EXCLUDE (week) FROM subdistrict_features "
-                           "WHERE week = getvariable('week')").df()
+LINK_COLUMNS = ["subdistrict", "dept", "fit", "fixed", "reason", "decided_week", "proposed_dept", "proposal"]
+
+
+def propose(decided: pd.DataFrame, proposed: pd.DataFrame, features: pd.DataFrame,
+            departments: pd.DataFrame, fixed: dict[str, str], decided_week: str) -> pd.DataFrame:
+    """The decided links with this week's proposals: where the optimal assignment on this
+    week's data (``proposed``, nothing fixed) names another department, ``proposed_dept``
+    and ``proposal`` (建议调整为X：reason); a fixed link the data would not choose is
+    proposed the same way.  A fixed department that does not take part is said so."""
+    domains = dict(zip(departments.dept, departments.domains, strict=True))
+    lq = features.pivot_table(index="subdistrict", columns="feature", values="lq", fill_value=0.0)
+
+    def fit(sub: str, dept: str) -> float:
+        ds = list(domains.get(dept, []))
+        if sub not in lq.index or not ds:
+            return 0.0
+        return float(np.mean([lq.at[sub, t] if t in lq.columns else 0.0 for t in ds]))
+
+    best = dict(zip(proposed.subdistrict, proposed.dept, strict=True))
+    rows = []
+    for r in decided.itertuples():
+        other, proposal = best.get(r.subdistrict), None
+        if other is not None and other != r.dept:
+            why = link_reason(features, r.subdistrict, other, domains[other], False)
+            head = f"按配置固定驻点{r.dept}，但" if r.fixed else ""
+            proposal = (f"建议调整为{other}：{head}按本周数据重新计算，{why}"
+                        f"（契合度{fit(r.subdistrict, other):.2f}，现驻点{r.dept}为{fit(r.subdistrict, r.dept):.2f}）")
+        wanted = fixed.get(r.subdistrict)
+        if wanted is not None and wanted not in domains:
+            proposal = (f"配置固定的驻点部门“{wanted}”不是参与帮扶的区直单位（区直单位台账），未采用，"
+                        f"按整体最优分配；请核对 links.fixed" + (f"；{proposal}" if proposal else ""))
+        rows.append({"subdistrict": r.subdistrict, "dept": r.dept, "fit": round(fit(r.subdistrict, r.dept), 3),
+                     "fixed": bool(r.fixed), "reason": r.reason, "decided_week": decided_week,
+                     "proposed_dept": other if other != r.dept else None, "proposal": proposal})
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+def build_links(con, fixed: dict[str, str], first: dt.date, week: dt.date) -> pd.DataFrame:
+    """The week's links: those decided at the phase's first week (``first``; the week
+    itself outside the campaign) from that week's subdistrict features, the fixed ones
+    from the configuration; this week's features only propose changes.  Leaves the
+    week's SQL variables set to ``first``: the caller sets its own again."""
     departments = con.execute("SELECT dept, domains FROM departments WHERE participates "
                               "ORDER BY dept").df()
-    return link_departments(features, departments, fixed)
+    set_week(con, week)
+    now = con.execute(sql("subdistrict_features")).df()
+    set_week(con, first)
+    then = con.execute(sql("subdistrict_features")).df()
+    decided = link_departments(then, departments, fixed)
+    proposed = link_departments(now, departments, {})
+    return propose(decided, proposed, now, departments, fixed, week_label(first))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -31,14 +32,25 @@ def by_score(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["score", "unit_id"], ascending=[False, True], kind="mergesort")
 
 
+def has_priority(row, item: str) -> bool:
+    """The unit is of the category ``item`` or has the risk feature ``item``."""
+    flags = getattr(row, "risk_flags", None)
+    return row.category == item or item in (list(flags) if flags is not None else [])
+
+
 def select_targets(candidates: pd.DataFrame, count: int, gongmao_share: float,
-                   cover_every_subdistrict: bool, forced: dict[str, str] | None = None) -> pd.DataFrame:
+                   cover_every_subdistrict: bool, forced: dict[str, str] | None = None,
+                   priorities: list[tuple[str, str]] | None = None) -> pd.DataFrame:
     """突出重点、全域覆盖: every unit with an open or suspected major hazard first (``forced``:
     unit → 重大隐患 / 疑似重大隐患, whatever the count), then cover each subdistrict, meet
-    the 工贸 share, then by score, up to ``count``.
+    the 工贸 share, then each subdistrict's supervision priorities (``priorities``:
+    (subdistrict, category or risk feature); one not yet among the chosen gets its
+    best-scoring unit, 全域覆盖（<街道><重点>）), then by score, up to ``count``: a priority's
+    unit takes the place of the lowest unit that score alone would have chosen.
 
-    ``candidates`` has unit_id, subdistrict, category, score.  Returns the chosen rows with
-    ``selected_by`` and ``rank`` (1 = highest score).
+    ``candidates`` has unit_id, subdistrict, category, score (and risk_flags when
+    ``priorities`` are given).  Returns the chosen rows with ``selected_by`` and ``rank``
+    (1 = highest score).
     """
     ordered = by_score(candidates.drop_duplicates("unit_id"))
     chosen: dict[str, str] = {u: f"突出重点（{why}）" for u, why in sorted((forced or {}).items())
@@ -57,6 +69,10 @@ def select_targets(candidates: pd.DataFrame, count: int, gongmao_share: float,
     gongmao = ordered[ordered.category == GONGMAO]
     have = sum(1 for u in chosen if u in set(gongmao.unit_id))
     take(gongmao[~gongmao.unit_id.isin(chosen)], "突出重点（工贸）", len(chosen) + max(0, quota - have))
+    for sub, item in priorities or []:
+        pool = [r.unit_id for r in ordered[ordered.subdistrict == sub].itertuples() if has_priority(r, item)]
+        if pool and len(chosen) < count and not set(pool) & set(chosen):
+            chosen[pool[0]] = f"全域覆盖（{sub}{item}）"
     take(ordered, "风险排序", count)
     picked = by_score(ordered[ordered.unit_id.isin(chosen)]).copy()
     picked["selected_by"] = picked.unit_id.map(chosen)
@@ -170,8 +186,30 @@ def hold_still(members: dict[str, tuple[str, str, str]], forced: dict[str, str],
     return changes
 
 
-def priority_targets(con, cfg: BangfuConfig, start: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """帮扶对象 of the week and the week's changes (新增 / 退出), each with its reason.
+@dataclass(frozen=True)
+class PhaseDecision:
+    """What is decided at the phase's first week (the week itself outside the campaign):
+    the list of targets as chosen then and the key enterprises (包保) then."""
+    first: dt.date
+    targets: pd.DataFrame      # unit_id, subdistrict, category, score, selected_by, rank
+    keys: pd.DataFrame         # rank, unit_id, name, subdistrict, score
+
+
+def coverage_items(cfg: BangfuConfig) -> list[tuple[str, str]]:
+    """(subdistrict, priority) pairs in the configuration's order."""
+    if cfg.coverage is None:
+        return []
+    return [(sub, item) for sub, items in cfg.coverage.priorities.items() for item in items]
+
+
+def key_count(con, cfg: BangfuConfig) -> int:
+    return cfg.key_enterprises.count or con.execute(
+        "SELECT count(*) FROM cadres WHERE dept = ?", [cfg.bureau]).fetchone()[0]
+
+
+def priority_targets(con, cfg: BangfuConfig, start: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, PhaseDecision]:
+    """帮扶对象 of the week and the week's changes (新增 / 退出), each with its reason, and
+    what was decided at the phase's first week (PhaseDecision).
 
     The list holds still through a phase of the campaign: it is decided at the phase's first
     week (the rules of ``select_targets``), then each week adds the units where an open or
@@ -183,9 +221,15 @@ def priority_targets(con, cfg: BangfuConfig, start: dt.date) -> tuple[pd.DataFra
     set_variables(con, first, cfg)
     con.execute(f"CREATE OR REPLACE TEMP TABLE risk_now AS {sql('unit_risk')}")
     forced = forced_units(con)
-    candidates = con.execute(sql("target_candidates"), {"n": cfg.targets.count, "forced": list(forced)}).df()
+    items = coverage_items(cfg)
+    candidates = con.execute(sql("target_candidates"), {
+        "n": cfg.targets.count, "forced": list(forced),
+        "cover_subs": [s for s, _ in items], "cover_items": [i for _, i in items]}).df()
     chosen = select_targets(candidates, cfg.targets.count, cfg.targets.gongmao_share,
-                            cfg.targets.cover_every_subdistrict, forced)
+                            cfg.targets.cover_every_subdistrict, forced, items)
+    k = key_count(con, cfg)
+    gongmao = con.execute(sql("key_candidates"), {"k": k, "targets": list(chosen.unit_id)}).df()
+    decision = PhaseDecision(first, chosen, select_key_enterprises(gongmao, chosen, k))
     members = {u: (why, week_label(first), "phase") for u, why in zip(chosen.unit_id, chosen.selected_by,
                                                                        strict=True)}
     # the phase's first week's scores order the places that may change hands
@@ -212,14 +256,83 @@ def priority_targets(con, cfg: BangfuConfig, start: dt.date) -> tuple[pd.DataFra
     rows = rows.merge(exemplars, on="unit_id", how="left")
     names = dict(con.execute("SELECT unit_id, name || '|' || subdistrict FROM units").fetchall())
     change_rows = [(u, *names.get(u, "|").split("|", 1), change, why) for u, change, why in changes]
-    return rows[TARGET_COLUMNS], pd.DataFrame(change_rows, columns=CHANGE_COLUMNS)
+    return rows[TARGET_COLUMNS], pd.DataFrame(change_rows, columns=CHANGE_COLUMNS), decision
 
 
-def key_enterprises(con, cfg: BangfuConfig, targets: pd.DataFrame) -> pd.DataFrame:
-    """包保重点企业: as many 工贸 enterprises as the bureau has cadres (or the configured count)."""
-    k = cfg.key_enterprises.count or con.execute(
-        "SELECT count(*) FROM cadres WHERE dept = ?", [cfg.bureau]).fetchone()[0]
-    gongmao = con.execute(sql("key_candidates"), {"k": k, "targets": list(targets.unit_id)}).df()
-    keys = select_key_enterprises(gongmao, targets, k)
+KEY_COLUMNS = ["rank", "unit_id", "name", "subdistrict", "score", "is_target", "basis"]
+
+
+def hold_keys(decided: list[str], gongmao_now: list[str], targets: set[str], count: int) -> dict[str, str]:
+    """包保重点企业 that hold still through the phase: those decided at its first week
+    (``decided``, in that week's rank order) still supervised, plus every 工贸 target not
+    among them; over ``count`` (the bureau's cadres), the lowest-ranked decided ones that
+    are not targets make room; under it, the best 工贸 units now (``gongmao_now``, by this
+    week's score) fill the places.  Returns unit → basis."""
+    present = set(gongmao_now)
+    keys = {u: "decided" for u in decided if u in present}
+    for unit in gongmao_now:
+        if unit in targets and unit not in keys:
+            keys[unit] = "joined"
+    for unit in reversed(decided):
+        if len(keys) <= count:
+            break
+        if keys.get(unit) == "decided" and unit not in targets:
+            del keys[unit]
+    for unit in gongmao_now:
+        if len(keys) >= count:
+            break
+        keys.setdefault(unit, "filled")
+    return keys
+
+
+def key_enterprises(con, cfg: BangfuConfig, targets: pd.DataFrame, decision: PhaseDecision) -> pd.DataFrame:
+    """包保重点企业: as many 工贸 enterprises as the bureau has cadres (or the configured
+    count), decided at the phase's first week and held (``hold_keys``)."""
+    gongmao = by_score(con.execute("""SELECT unit_id, name, subdistrict, score FROM unit_risk
+        WHERE week = getvariable('week') AND supervised(status) AND category = ?""", [GONGMAO]).df())
+    gongmao_targets = set(targets.loc[targets.category == GONGMAO, "unit_id"])
+    held = hold_keys(list(decision.keys.unit_id), list(gongmao.unit_id), gongmao_targets, key_count(con, cfg))
+    decided = week_label(decision.first)
+    text = {"decided": f"阶段首周（{decided}）确定", "joined": "本阶段新增的工贸帮扶对象",
+            "filled": "补足名额（风险排序）"}
+    keys = gongmao[gongmao.unit_id.isin(held)].reset_index(drop=True)
+    keys["rank"] = range(1, len(keys) + 1)
     keys["is_target"] = keys.unit_id.isin(targets.unit_id)
-    return keys[["rank", "unit_id", "name", "subdistrict", "score", "is_target"]]
+    keys["basis"] = keys.unit_id.map(lambda u: text[held[u]])
+    return keys[KEY_COLUMNS]
+
+
+COVERAGE_COLUMNS = ["subdistrict", "priority", "supervised_units", "target_units", "covered", "note"]
+
+
+def coverage_priorities(con, cfg: BangfuConfig, targets: pd.DataFrame, decision: PhaseDecision,
+                        links: pd.DataFrame) -> pd.DataFrame:
+    """全域覆盖 by each subdistrict's supervision priorities: how many supervised units have
+    the priority, how many of them are targets this week, which (note), or why none."""
+    units = con.execute("""SELECT unit_id, name, subdistrict, category, coalesce(risk_flags, []) AS risk_flags
+        FROM units WHERE supervised(status)""").df()
+    scores = dict(con.execute("""SELECT unit_id, score FROM unit_risk
+        WHERE week = getvariable('week')""").fetchall())
+    on_list = set(targets.unit_id)
+    dept_of = dict(zip(links.subdistrict, links.dept, strict=True)) if len(links) else {}
+    rows = []
+    for sub, item in coverage_items(cfg):
+        mine = units[units.subdistrict == sub]
+        mine = mine[pd.Series([has_priority(r, item) for r in mine.itertuples()], index=mine.index, dtype=bool)]
+        mine = mine.assign(score=mine.unit_id.map(scores)).sort_values(["score", "unit_id"],
+                                                                     ascending=[False, True])
+        covering = mine[mine.unit_id.isin(on_list)]
+        if len(mine) == 0:
+            note = f"辖区无在监管的{item}单位"
+        elif len(covering):
+            names = "、".join(covering.name.head(3)) + (f"等{len(covering)}家" if len(covering) > 3 else "")
+            note = f"由帮扶对象{names}覆盖"
+        else:
+            best = mine.iloc[0]
+            dept = dept_of.get(sub)
+            note = (f"未覆盖：阶段首周（{week_label(decision.first)}）确定名单时，{cfg.targets.count}个名额已由"
+                    f"必须列入的单位（重大隐患、街道全域覆盖、工贸比例）占满；该类本周得分最高的为{best['name']}"
+                    f"（{best.score:.1f}分）" + (f"，请驻点部门{dept}在日常帮扶中重点关注" if dept else ""))
+        rows.append({"subdistrict": sub, "priority": item, "supervised_units": len(mine),
+                     "target_units": len(covering), "covered": bool(len(covering)), "note": note})
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)

@@ -75,12 +75,37 @@ class KeyEnterprises(Strict):
 
 
 class Links(Strict):
+    """部门驻点: links fixed by the bureau (subdistrict → department, spelled as the
+    departments ledger spells it); the others are assigned optimally once per phase."""
     fixed: dict[str, str]
 
     @field_validator("fixed")
     @classmethod
     def _fixed(cls, v):
-        return only_keys(v, SUBDISTRICTS, "街道")
+        only_keys(v, SUBDISTRICTS, "街道")
+        if any(not d.strip() for d in v.values()):
+            raise ValueError("驻点部门名称不能为空")
+        twice = sorted({d for d in v.values() if list(v.values()).count(d) > 1})
+        if twice:
+            raise ValueError(f"一个区直单位只能驻点一个街道：{'、'.join(twice)}")
+        return v
+
+
+class Coverage(Strict):
+    """全域覆盖: each subdistrict's supervision priorities (行业监管重点), each a 监管类别 or
+    a 风险特征; the list of targets includes the best-scoring unit of each when it is
+    decided (within targets.count), and coverage_priorities says how each is covered."""
+    priorities: dict[str, list[str]]
+
+    @field_validator("priorities")
+    @classmethod
+    def _priorities(cls, v):
+        only_keys(v, SUBDISTRICTS, "街道")
+        for sub, items in v.items():
+            only_keys(dict.fromkeys(items), CATEGORIES + RISK_FLAGS, f"监管重点（{sub}，须为监管类别或风险特征）")
+            if len(set(items)) != len(items):
+                raise ValueError(f"{sub}的监管重点重复")
+        return v
 
 
 class Assignment(Strict):
@@ -294,6 +319,7 @@ class BangfuConfig(Strict):
     targets: Targets | None = None
     key_enterprises: KeyEnterprises | None = None
     links: Links | None = None
+    coverage: Coverage | None = None
     assignment: Assignment | None = None
     spot_checks: SpotChecks | None = None
     report: Report | None = None

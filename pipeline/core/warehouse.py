@@ -30,8 +30,10 @@ from pipeline.core.weeks import week_label
 SQL_DIR = Path(__file__).with_name("sql")
 # 1: the first build (no version recorded); 2: unit snapshots and figures kept per week;
 # 3: targets that hold still (joined_week, joined_for), major hazards followed;
-# 4: lawful draws (spot_checks and inspection_pairs by department, two officers each).
-SCHEMA_VERSION = 4
+# 4: lawful draws (spot_checks and inspection_pairs by department, two officers each);
+# 5: links and responsible people decided once per phase (department_links proposals,
+# key_enterprises.basis), coverage_priorities.
+SCHEMA_VERSION = 5
 # Tables holding what raw/ cannot recreate: kept by upgrades (the 双随机 draws, draw_log,
 # are records: made once from a secure random seed, never recomputed).
 RECORDED_TABLES: tuple[str, ...] = ("quarantine_history", "draw_log")

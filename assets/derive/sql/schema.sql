@@ -11,10 +11,18 @@ CREATE TABLE IF NOT EXISTS priority_targets (week VARCHAR, rank INTEGER, unit_id
 -- the week's changes to the list of targets (新增 / 退出), each with its reason
 CREATE TABLE IF NOT EXISTS target_changes (week VARCHAR, unit_id VARCHAR, name VARCHAR,
     subdistrict VARCHAR, change VARCHAR, reason VARCHAR);
+-- basis: 阶段首周（2023-W26）确定 / 本阶段新增的工贸帮扶对象 / 补足名额（风险排序）
 CREATE TABLE IF NOT EXISTS key_enterprises (week VARCHAR, rank INTEGER, unit_id VARCHAR,
-    name VARCHAR, subdistrict VARCHAR, score DOUBLE, is_target BOOLEAN);
+    name VARCHAR, subdistrict VARCHAR, score DOUBLE, is_target BOOLEAN, basis VARCHAR);
+-- links decided at the phase's first week (decided_week); this week's data only proposes:
+-- proposed_dept and proposal (建议调整为X：理由) are NULL when the data agrees
 CREATE TABLE IF NOT EXISTS department_links (week VARCHAR, subdistrict VARCHAR, dept VARCHAR,
-    fit DOUBLE, fixed BOOLEAN, reason VARCHAR);
+    fit DOUBLE, fixed BOOLEAN, reason VARCHAR, decided_week VARCHAR, proposed_dept VARCHAR,
+    proposal VARCHAR);
+-- 全域覆盖: each configured supervision priority of a subdistrict (coverage.priorities), its
+-- supervised units and those on this week's list; note names them, or says why none
+CREATE TABLE IF NOT EXISTS coverage_priorities (week VARCHAR, subdistrict VARCHAR,
+    priority VARCHAR, supervised_units BIGINT, target_units BIGINT, covered BOOLEAN, note VARCHAR);
 CREATE TABLE IF NOT EXISTS team_roster (week VARCHAR, role VARCHAR, member_id VARCHAR,
     name VARCHAR, unit VARCHAR, responsibility VARCHAR, phone VARCHAR);
 CREATE TABLE IF NOT EXISTS cadre_assignments (week VARCHAR, plan_for VARCHAR, unit_id VARCHAR,
