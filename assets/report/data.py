@@ -208,6 +208,24 @@ def _units_info(con, unit_ids: list[str]) -> tuple[dict, dict]:
     return units, hazards
 
 
+def _issue(report: dict, start: dt.date, config: dict) -> dict:
+    """期号 (counted from the mechanism's first week), 印发 date (the Monday after the week),
+    签发 line, and the first day of the campaign's phase (for "not yet visited this phase")."""
+    first = report.get("first_week")
+    first_day = dt.date.fromisoformat(first) if first else None
+    issue_no = (start - first_day).days // 7 + 1 if first_day and first_day <= start else start.isocalendar()[1]
+    sunday = (start + dt.timedelta(days=6)).isoformat()
+    phases = [(i, p) for i, p in enumerate((config.get("campaign") or {}).get("phases", []), start=1)
+              if p["start"] <= sunday <= p["end"]]
+    return {"issue_no": issue_no, "first_issue": issue_no == 1,
+            "issued_on": (start + dt.timedelta(days=7)).isoformat(),
+            "signer": report.get("signer") or "",
+            "phase_first_day": phases[0][1]["start"] if phases else None,
+            "phase_name": f"专项行动{'一二三四五六七八九'[phases[0][0] - 1]}阶段" if phases else None,
+            "phase_label": (f"第{'一二三四五六七八九'[phases[0][0] - 1]}阶段（{phases[0][1]['name']}）"
+                            if phases else None)}
+
+
 def query_report_data(con, start: dt.date) -> dict:
     """All the week's report data as plain Python; the connection can be closed after."""
     set_week(con, start)
@@ -216,10 +234,13 @@ def query_report_data(con, start: dt.date) -> dict:
     settings = _settings(con)
     config = settings["config"]
     report = config["report"]
-    figures = {r["now"]: json.loads(r["figures"]) for r in rows(con, "figures")}
-    progress = {"now": [], "prev": []}
+    figures = {r["basis"]: json.loads(r["figures"]) for r in rows(con, "figures")}
+    progress: dict[str, list] = {"now": [], "published": [], "recomputed": []}
     for r in rows(con, "progress"):
         progress[r.pop("basis")].append(r)
+    # 上周: what bangfu published for last week; recomputed as of its end only when last
+    # week was never run (and then the reports say so)
+    prev_basis = "published" if "published" in figures else "recomputed"
     previous = rows(con, "previous_plan")[0]
 
     people = _people(con)
@@ -258,14 +279,21 @@ def query_report_data(con, start: dt.date) -> dict:
         "code_version": code_version(),
         "config_sha256": settings["config_sha256"],
         "target_count_config": config["targets"]["count"],
-        "figures": figures.get(True, {}), "figures_prev": figures.get(False, {}),
-        "progress": progress["now"], "progress_prev": progress["prev"],
+        "figures": figures.get("now", {}), "figures_prev": figures.get(prev_basis, {}),
+        "progress": progress["now"], "progress_prev": progress[prev_basis],
+        "prev_basis": prev_basis,
+        **_issue(report, start, config),
         "trend": _trend(con, start),
         "targets": targets,
         "key_enterprises": rows(con, "key_enterprises"),
         "links": rows(con, "links"),
         "uncovered": rows(con, "uncovered"),
         "overdue": rows(con, "overdue"),
+        "deadlines": rows(con, "deadlines"),
+        "practices": rows(con, "practices"),
+        "plan_done": [r for r in rows(con, "plan_done") if r["plan_status"] != "不予检查"],
+        "dept_work": rows(con, "dept_work", bureau=config["bureau"]),
+        "team_members": {r["dept"]: r["members"] for r in rows(con, "team_members")},
         "major_open": rows(con, "major_open"),
         "suspected": rows(con, "suspected"),
         "scorecard": rows(con, "scorecard"),

@@ -3,11 +3,15 @@
 ``render_all(data, stage)`` writes into the week's staging folder:
 
 * ``<区>安全生产帮扶工作周报_<week>.pdf``: the district report (区级周报);
+* ``<区>安全生产帮扶工作周报_<week>.docx``: the same report as an editable Word document
+  (GB/T 9704 look), made from the same HTML;
 * ``街道/<街道>_<week>.pdf``: one report per subdistrict, the same structure narrowed;
 * ``任务清单_<week>.xlsx``: next week's tasks, one sheet per cadre and expert (full phones);
 * ``待修正清单_<week>.xlsx``: the quarantined rows for the ledger clerks;
 * ``汇总表_<week>.xlsx``: figures per subdistrict and the full lists the PDFs cap;
 * ``双随机抽查结果公示_<week>.xlsx``: the results of the draw published this week (一公开);
+* ``街道/<街道>_任务清单_<week>.xlsx``: each subdistrict's restricted task workbook (街道任务清单,
+  内部资料): its targets, 包保 firms, coming deadlines and visits with full contacts;
 * ``抽查通知单/<部门>_<week>.xlsx``: next week's drawn checks, one restricted notice per
   drawing department (内部资料): the only files that name next week's drawn units.
 
@@ -38,6 +42,7 @@ from weasyprint.text.fonts import FontConfiguration
 from assets.report.pdf import check_cjk_font, check_harfbuzz_subset, render_pdf
 from assets.report.processes import main_module_hidden, pdf_context, pdf_processes
 from assets.report.spot import NOTICE_DIR, notice_files
+from assets.report.street_book import street_book_file
 from assets.report.view import (
     PDF_DIR_SUBDISTRICTS,
     environment,
@@ -141,17 +146,24 @@ def render_all(data: dict, stage: Path) -> dict[str, int]:
     # the district first: the longest job starts first
     jobs = [(None, files["district"])] + [(s, subdistrict_file(data, s)) for s in data["subdistricts"]]
     notices = notice_files(data)
+    street_books = {sub: street_book_file(data, sub) for sub in data["subdistricts"]}
     if notices:
         (stage / NOTICE_DIR).mkdir(exist_ok=True)
 
     def write_workbooks():
         from assets.report import workbooks
+        from assets.report.docx import write_docx
+        from assets.report.street_book import street_book
         workbooks.tasks_workbook(data, stage / files["tasks"], when)
         workbooks.fix_workbook(data, stage / files["fix"], when)
         workbooks.summary_workbook(data, headline(data, None), stage / files["summary"], when)
         workbooks.results_workbook(data, stage / files["results"], when)
         for dept, name in notices.items():
             workbooks.notice_workbook(data, dept, stage / name, when)
+        for sub, name in street_books.items():
+            street_book(data, sub, stage / name, when)
+        # the editable Word version: made from the district report's own HTML
+        write_docx(render_html(environment(), data, None, files), stage / files["docx"], moment)
 
     _JOB.clear()
     _JOB.update(data=data, stage=stage, files=files, moment=moment)
@@ -160,7 +172,8 @@ def render_all(data: dict, stage: Path) -> dict[str, int]:
             written = _render_pdfs(jobs, write_workbooks)
     finally:
         _JOB.clear()
-    written.update({files[key]: 0 for key in ("tasks", "fix", "summary", "results")})
+    written.update({files[key]: 0 for key in ("tasks", "fix", "summary", "results", "docx")})
     written.update(dict.fromkeys(notices.values(), 0))
+    written.update(dict.fromkeys(street_books.values(), 0))
     log.info("周报渲染完成：%d 个文件，用时 %.1f 秒", len(written), time.perf_counter() - started)
     return dict(sorted(written.items()))

@@ -8,10 +8,12 @@ week, date ranges, capped lists).  Plain functions: no database, no file is writ
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import jinja2
 import weasyprint
 
+from assets.report import prose
 from assets.report import spot as lottery
 from assets.report.pdf import PDF_VARIANT, PDF_VARIANT_LABEL, TEMPLATES
 
@@ -94,7 +96,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False,
                              keep_trailing_newline=True)
-    env.filters.update(n=fmt_number, clip=clip, pairs=pairs, signed=signed)
+    env.filters.update(n=fmt_number, clip=clip, pairs=pairs, signed=signed, cn=prose.cn_ordinal)
     return env
 
 
@@ -104,6 +106,7 @@ def file_names(data: dict) -> dict[str, str]:
     week = data["week"]
     return {
         "district": f"{data['district']}安全生产帮扶工作周报_{week}.pdf",
+        "docx": f"{data['district']}安全生产帮扶工作周报_{week}.docx",
         "tasks": f"任务清单_{week}.xlsx",
         "fix": f"待修正清单_{week}.xlsx",
         "summary": f"汇总表_{week}.xlsx",
@@ -238,6 +241,79 @@ def _data_quality(data: dict, scope: str | None) -> dict:
     }
 
 
+ANNEXES = (("figures", "主要指标"), ("targets", "帮扶对象名单"), ("links", "部门驻点和帮扶工作队"),
+           ("progress", "各街道进展"), ("majors", "重大隐患和疑似重大隐患"),
+           ("overdue", "逾期和即将到期的隐患"), ("pairs", "下周联合帮扶和观摩学习安排"),
+           ("results", "“双随机”抽查结果公示"))
+ANNEXES_SUBDISTRICT = {"targets": "帮扶对象和包保企业", "progress": "本街道进展",
+                       "overdue": "即将到期和逾期的隐患"}
+
+
+def annexes(present: dict[str, bool], scope: str | None) -> list[dict]:
+    """The 附件 that have something in them, numbered in order."""
+    shown = [(key, (ANNEXES_SUBDISTRICT.get(key, title) if scope else title))
+             for key, title in ANNEXES if present.get(key)]
+    return [{"key": key, "no": i, "label": f"附件{i}", "title": title}
+            for i, (key, title) in enumerate(shown, start=1)]
+
+
+def addressed(lines: list[list[str]], compiler: str) -> list[list[str]]:
+    """报/送/发 lines without the compiler itself: a report is never sent to its own office
+    (区安委办 is how the district's 安全生产委员会办公室 is addressed)."""
+    own = {compiler, compiler.replace("安全生产委员会办公室", "安委办")}
+    own |= {"区" + o.split("区", 1)[1] for o in own if "区" in o[1:]}
+    out = []
+    for key, text in lines:
+        parts = re.split(r"([、，；])", text)
+        kept: list[str] = []
+        for i in range(0, len(parts), 2):
+            if parts[i].strip() in own:
+                continue
+            kept += [parts[i - 1]] if kept and i else []
+            kept.append(parts[i])
+        if kept:
+            out.append([key, "".join(kept)])
+    return out
+
+
+def _dated(rows: list[dict]) -> list[dict]:
+    return [{**h, "found_md": month_day(h["found_on"]) if h.get("found_on") else "",
+             "due_md": month_day(h["due_on"]) if h.get("due_on") else ""} for h in rows]
+
+
+def _focus(data: dict, targets: list[dict], major: list[dict], overdue: list[dict],
+           deadlines: list[dict]) -> list[str]:
+    """四、下步工作's 重点, from the data: 督办 deadlines in the next 14 days, targets not yet
+    visited this phase, overdue items to escalate."""
+    out = []
+    due = [h for h in major if -14 <= h["days_overdue"] <= 0]
+    due += [h for h in deadlines if h["level"] == "重大隐患" and h["hazard_id"] not in {m["hazard_id"] for m in due}]
+    if due:
+        out.append("盯紧挂牌督办期限：" + "、".join(f"{prose.short(h['unit'], 40)}（{month_day(h['due_on'])}到期）" for h in due[:6])
+                   + (f"等{len(due)}条重大隐患" if len(due) > 6 else "") + "，督促按期整改、申请验收")
+    first = data.get("phase_first_day")
+    unvisited = [t for t in targets if not t.get("last_visit") or (first and t["last_visit"] < first)]
+    if unvisited:
+        since = f"{data['phase_name']}以来" if first else "至今"
+        out.append(f"{since}尚未上门服务的帮扶对象{len(unvisited)}家（"
+                   + "、".join(prose.short(t["name"], 40) for t in unvisited[:5]) + ("等）" if len(unvisited) > 5 else "）")
+                   + "，下周优先安排")
+    escalate = [h for h in major if "立案" in (h.get("next_action") or "")]
+    talk = [h for h in overdue if h["level"] != "重大隐患" and h["days_overdue"] > 30]
+    if escalate or talk:
+        parts = []
+        if escalate:
+            parts.append(f"逾期的重大隐患{len(escalate)}条建议立案查处或责令停产整改（"
+                         + "、".join(prose.short(h["unit"], 40) for h in escalate[:4]) + "）")
+        if talk:
+            parts.append(f"逾期30天以上的一般隐患{len(talk)}条约谈企业主要负责人")
+        out.append("升级处置：" + "，".join(parts))
+    general_due = [h for h in deadlines if h["level"] != "重大隐患"]
+    if general_due:
+        out.append(f"未来14天内到期的一般隐患{len(general_due)}条，由包保干部提前提醒企业")
+    return out
+
+
 def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -> dict:
     """Everything one report's template needs, narrowed to ``scope`` (None = district)."""
     def mine(rows):
@@ -247,62 +323,126 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     prog_prev = {p["scope"]: p for p in data["progress_prev"]}
     p, pp = prog.get(scope or "全区", {}), prog_prev.get(scope or "全区", {})
     f, fp = data["figures"], data["figures_prev"]
-    targets, overdue, major = mine(data["targets"]), mine(data["overdue"]), mine(data["major_open"])
+    comparable = not data.get("first_issue")
+    targets = [{**t, "last_md": month_day(t["last_visit"]) if t.get("last_visit") else ""}
+               for t in mine(data["targets"])]
+    overdue, major = _dated(mine(data["overdue"])), _dated(mine(data["major_open"]))
+    deadlines = _dated(mine(data.get("deadlines", [])))
     uncovered, pairs_ = mine(data["uncovered"]), mine(data["pairs"])
-    links = mine(data["links"])
-    selected: dict[str, int] = {}
-    for t in data["targets"]:
-        selected[t["selected_by"]] = selected.get(t["selected_by"], 0) + 1
+    exemplar = {t["unit_id"]: t for t in data["targets"]}
+    pairs_ = [{**x, "exemplar_name": exemplar.get(x["unit_id"], {}).get("exemplar_name"),
+               "exemplar_kind": exemplar.get(x["unit_id"], {}).get("exemplar_kind")} for x in pairs_]
+    team = data.get("team_members", {})
+    links = [{**lk, "members": team.get(lk["dept"], "")} for lk in mine(data["links"])]
+    keys = mine(data["key_enterprises"])
     cats = sorted((f.get("units_by_category") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     plan_start = dt.date.fromisoformat(data["start"]) + dt.timedelta(days=7)
     end = dt.date.fromisoformat(data["end"])
-    prev_end = end - dt.timedelta(days=7)
     scope_name = scope or "全区"
-    title = f"{data['district']}安全生产帮扶工作周报（{scope + '，' if scope else ''}{data['year']}年第{data['week_no']}期）"
+    issue_label = "首期" if data.get("first_issue") else f"第{data.get('issue_no', data['week_no'])}期"
+    title = f"{data['district']}安全生产帮扶工作周报（{scope + '，' if scope else ''}{data['year']}年{issue_label}）"
     distribution = data["distribution"]
     if scope:
         dept = links[0]["dept"] if links else "驻点帮扶单位"
         distribution = [[key, text.format(subdistrict=scope, dept=dept)]
                         for key, text in data["subdistrict_distribution"]]
+    distribution = addressed(distribution, data["compiler"])
+    next_week = (f"下周（{month_day(plan_start.isoformat())}—"
+                 f"{month_day((plan_start + dt.timedelta(days=6)).isoformat())}）")
+    spot = _spot_view(data, scope)
+    progress_rows = _progress_rows(data, scope)
+    dept_rows = data.get("dept_work", [])
+    if scope:
+        dept_rows = [d for d in dept_rows if links and d["dept"] == links[0]["dept"]]
+    sub_rows = [prog[s] for s in ([scope] if scope else data["subdistricts"]) if s in prog]
+    visited = {s: sum(1 for t in data["targets"] if t["subdistrict"] == s and t["visits_week"])
+               for s in data["subdistricts"]}
+    counts = {s: sum(1 for t in data["targets"] if t["subdistrict"] == s) for s in data["subdistricts"]}
+    practices = [{**g, "visited_md": month_day(g["visited_on"])} for g in mine(data.get("practices", []))]
+    plan_done = [prose.plan_done_sentence(mine([x for x in data.get("plan_done", []) if x["kind"] == kind]), label)
+                 for kind, label in (("联合帮扶", "“执法人员+专家”联合帮扶"), ("包保", "包保干部上门服务"),
+                                      ("双随机抽查", "“双随机”抽查"))]
+    staffing = prose.join([
+        f"{len(uncovered)}家帮扶对象尚未落实包保干部或专家" if uncovered else "",
+        f"{spot['spot_unstaffed'] + sum(1 for x in pairs_ if not x['officer_1'])}项检查因主管部门持证执法人员不足暂未派员"
+        if spot["spot_unstaffed"] + sum(1 for x in pairs_ if not x["officer_1"]) else ""], "；")
+    present = {"figures": True, "targets": bool(targets), "links": bool(links) and not scope,
+               "progress": bool(progress_rows), "majors": bool(major or mine(data["suspected"])),
+               "overdue": bool(overdue or (scope and deadlines)), "pairs": bool(pairs_ or uncovered),
+               "results": bool(spot["draw"])}
+    listed = annexes(present, scope)
+    suspected = mine(data["suspected"])
+    first_s = suspected[0] if suspected else None
     return {
-        "scope": scope, "scope_name": scope_name, "title": title,
+        "scope": scope, "scope_name": scope_name, "title": title, "issue_label": issue_label,
         "timestamp": week_end_moment(data).isoformat(),
         "date_range": f"{month_day(data['start'])}—{month_day(data['end'])}",
-        "plan_range": f"{month_day(plan_start.isoformat())}—"
-                      f"{month_day((plan_start + dt.timedelta(days=6)).isoformat())}",
-        "end_cn": cn_date(data["end"]), "end_md": month_day(data["end"]),
-        "prev_end_md": month_day(prev_end.isoformat()),
+        "next_week": next_week,
+        "issued_cn": cn_date(data.get("issued_on") or data["end"]),
+        "end_md": month_day(data["end"]),
+        "prev_end_md": month_day((end - dt.timedelta(days=7)).isoformat()),
+        "report_due": month_day((plan_start + dt.timedelta(days=4)).isoformat()),
+        "deadline_range": f"{month_day((end + dt.timedelta(days=1)).isoformat())}—"
+                          f"{month_day((end + dt.timedelta(days=14)).isoformat())}",
         "f": f, "p": p,
-        "vs": lambda name, unit: versus(f.get(name), fp.get(name), unit),
-        "pvs": lambda name, unit: versus(p.get(name), pp.get(name), unit),
+        "vs": lambda name, unit: versus(f.get(name), fp.get(name), unit) if comparable else "",
+        "pvs": lambda name, unit: versus(p.get(name), pp.get(name), unit) if comparable else "",
+        "comparison_note": _comparison_note(data),
+        "prev_caption": "" if data.get("prev_basis") == "published" else "，上周未发布，按台账推算",
         "categories": "、".join(f"{k}{fmt_number(v)}家" for k, v in cats) or "（无分类数据）",
         "covered_subdistricts": len({t["subdistrict"] for t in data["targets"]}),
-        "selected_by": "、".join(f"{k}{v}家" for k, v in sorted(selected.items())),
+        "phase_text": f"专项行动{data['phase_label']}" if data.get("phase_label") else "本阶段",
+        "kinds": prose.join([prose.counted(p.get("inspections_week"), "次", "执法检查"),
+                             prose.counted(p.get("expert_visits_week"), "次", "专家指导"),
+                             prose.counted(p.get("trainings_week"), "次", "培训"),
+                             prose.counted(p.get("observations_week"), "次", "观摩学习")]),
+        "reviews": prose.review_text(p),
+        "problems_vs_hazards": prose.problems_vs_hazards(p),
         "headline": headline(data, scope),
         "chart_svg": chart_svg,
         "targets": targets[:CAPS["targets"]], "targets_total": len(targets),
-        "targets_visited": sum(1 for t in targets if t["visits_week"]),
+        "key_units": keys, "team": team.get(links[0]["dept"], "") if (scope and links) else "",
         "links": links,
-        "progress_rows": _progress_rows(data, scope),
+        "dept_sentences": [prose.department_sentence(d) for d in dept_rows],
+        "sub_sentences": [prose.subdistrict_sentence(x, counts.get(x["scope"], 0), visited.get(x["scope"], 0))
+                          for x in sub_rows],
+        "scorecard_text": _scorecard_text(data["scorecard"]) if not scope else "",
+        "plan_done": [x for x in plan_done if x],
+        "practices": practices,
+        "progress_rows": progress_rows,
         "overdue": overdue[:CAPS["overdue"]], "overdue_total": len(overdue),
-        "overdue_major": sum(1 for h in overdue if h["level"] == "重大隐患"),
+        "overdue_buckets": prose.overdue_buckets(overdue),
         "overdue_max": max((h["days_overdue"] for h in overdue), default=0),
+        "overdue_longest": overdue and prose.short(max(overdue, key=lambda h: h["days_overdue"])["unit"], 40),
+        "deadlines": deadlines[:CAPS["overdue"]],
         "major_open": major[:CAPS["major"]], "major_total": len(major),
+        "major_items": [prose.major_item(h) for h in major[:10]],
+        "major_overdue": sum(1 for h in major if h["days_overdue"] > 0),
         "major_stages": "、".join(f"{k}{v}条" for k, v in _count(h["status"] for h in major).items()),
-        "suspected": mine(data["suspected"])[:CAPS["major"]], "suspected_total": len(mine(data["suspected"])),
+        "suspected": suspected[:CAPS["major"]], "suspected_total": len(suspected),
+        "suspected_example": (f"{prose.short(first_s['unit'], 40)}“{prose.short(first_s['description'], 30)}”"
+                              f"（{first_s['article']}）") if first_s else "",
         "scorecard": data["scorecard"],
         "phase_label": data.get("phase_label") or "第二阶段",
-        "exemplars": [t for t in targets if t.get("exemplar_name")][:CAPS["targets"]],
+        "exemplars": [t for t in targets if t.get("exemplar_name")],
         "no_exemplar": sum(1 for t in targets if not t.get("exemplar_name")),
         "joined": sum(1 for c in data["target_changes"] if c["change"] == "新增"),
         "left": sum(1 for c in data["target_changes"] if c["change"] == "退出"),
-        "changes_text": "；".join(f"{c['change']}{c['name']}：{c['reason']}" for c in data["target_changes"]),
+        "changes_text": "；".join(f"{c['change']}{prose.short(c['name'], 40)}（{c['reason']}）"
+                                  for c in data["target_changes"]),
         "uncovered": uncovered[:CAPS["uncovered"]], "uncovered_total": len(uncovered),
+        "staffing": staffing + "。" if staffing else "",
+        "focus": _focus(data, targets, major, overdue, deadlines),
         "dq": _data_quality(data, scope),
         "pairs": pairs_[:CAPS["pairs"]], "pairs_total": len(pairs_),
         "pairs_unstaffed": sum(1 for x in pairs_ if not x["officer_1"]),
-        **_spot_view(data, scope),
-        "inputs": data["inputs"][:CAPS["inputs"]], "inputs_total": len(data["inputs"]),
+        **spot,
+        "published_text": _week_text(spot["published_week"], data),
+        "annexes": listed, "ax": {a["key"]: a for a in listed},
+        "sources": "、".join(f"{i['ledger_title']}{fmt_number(i['rows_loaded'])}行（{(i['sha256'] or '')[:8]}）"
+                            for i in data["inputs"][:CAPS["inputs"]]),
+        "config_short": (data.get("config_sha256") or "—")[:8],
+        "code_short": str(data.get("code_version") or "—")[:12],
         "files": files,
         "pdf_variant": PDF_VARIANT_LABEL.get(PDF_VARIANT, PDF_VARIANT),
         "weasyprint": weasyprint.__version__,
@@ -310,8 +450,36 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     }
 
 
+def _comparison_note(data: dict) -> str:
+    if data.get("first_issue"):
+        return "本期为首期，无上周数据可比。"
+    if data.get("prev_basis") != "published":
+        return "说明：上周未生成周报，文中“较上周”按现有台账推算至上周末。"
+    return ""
+
+
+def _scorecard_text(card: list[dict]) -> str:
+    if not card:
+        return ""
+    top = "、".join(c["subdistrict"] for c in card[:3])
+    return f"8个街道作为帮扶对象排名，前三位为{top}，末位为{card[-1]['subdistrict']}。"
+
+
+def _week_text(week_label_: str, data: dict) -> str:
+    """2023-W31 → 上周（7月31日—8月6日） / 本周 — never the ISO code."""
+    if week_label_ == data["week"]:
+        return "本周"
+    if week_label_ == data["prev_week"]:
+        s = dt.date.fromisoformat(data["start"]) - dt.timedelta(days=7)
+    else:
+        year, wk = week_label_.split("-W")
+        s = dt.date.fromisocalendar(int(year), int(wk), 1)
+        return f"{s.month}月{s.day}日所在周"
+    return f"上周（{s.month}月{s.day}日—{(s + dt.timedelta(days=6)).month}月{(s + dt.timedelta(days=6)).day}日）"
+
+
 PDF_SAFE_KEYS = ("week", "week_no", "year", "start", "end", "plan_for", "prev_week", "district",
-                 "bureau", "compiler", "code_version", "config_sha256")
+                 "bureau", "compiler", "code_version", "config_sha256", "signer")
 
 
 def pdf_context(data: dict) -> dict:

@@ -243,6 +243,8 @@ def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
     order = sorted(tasks, key=lambda pid: (people.get(pid, {}).get("kind") != "cadre", pid))
     wb, used = Workbook(), set()
     overview = new_sheet(wb, "总览", used)
+    overview.oddHeader.center.text = RESTRICTED
+    append(overview, [RESTRICTED], font=RED)
     heading(overview, f"{data['district']}安全生产帮扶任务清单（{data['plan_for']}，{plan_range(data)}）",
             f"由{data['week']}周报生成。每位有任务的干部、专家一个工作表：去哪些单位、查什么、这些单位未整改隐患的整改期限。",
             "本工作簿含完整手机号码，仅供帮扶人员联络使用，不得外传。")
@@ -258,7 +260,7 @@ def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
                      "、".join(units.get(u, {}).get("name") or u for u in sorted(mine))])
     table(overview, ["序号", "工作表", "类别", "编号", "姓名", "单位", "手机号码", "任务单位数",
                      "未整改隐患数", "任务单位"], rows, [6, 18, 6, 9, 10, 20, 14, 10, 12, 60])
-    overview.freeze_panes = "A6"
+    overview.freeze_panes = "A7"
 
     pairs_ws = new_sheet(wb, "联合帮扶", used)
     heading(pairs_ws, f"“执法人员+专家”联合帮扶安排（{data['plan_for']}）")
