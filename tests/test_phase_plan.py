@@ -188,6 +188,15 @@ def test_a_week_alone_gives_the_same_people_as_the_weeks_before_it(phase_warehou
     assert {t: week_rows(con, t) for t in alone} == alone
 
 
+def test_outside_the_campaign_each_week_decides_for_itself(phase_warehouse):
+    con = phase_warehouse
+    build(con, dt.date(2024, 1, 8))
+    assert {w for (w,) in con.execute("SELECT decided_week FROM department_links WHERE week = '2024-W02'")
+            .fetchall()} == {"2024-W02"}
+    assert {b for (b,) in con.execute("SELECT basis FROM key_enterprises WHERE week = '2024-W02'")
+            .fetchall()} == {"本周（2024-W02）确定"}
+
+
 def test_links_are_decided_for_the_phase_and_the_data_proposes(phase_warehouse):
     con = phase_warehouse
     build(con, W32)

@@ -195,6 +195,12 @@ class PhaseDecision:
     keys: pd.DataFrame         # rank, unit_id, name, subdistrict, score
 
 
+def decided_when(cfg: BangfuConfig, first: dt.date) -> str:
+    """阶段首周（2023-W26）, or 本周（2024-W02） outside the campaign (decided each week)."""
+    inside = phase_of_week(first + dt.timedelta(days=6), cfg.campaign.phases if cfg.campaign else [])
+    return f"{'阶段首周' if inside else '本周'}（{week_label(first)}）"
+
+
 def coverage_items(cfg: BangfuConfig) -> list[tuple[str, str]]:
     """(subdistrict, priority) pairs in the configuration's order."""
     if cfg.coverage is None:
@@ -292,8 +298,7 @@ def key_enterprises(con, cfg: BangfuConfig, targets: pd.DataFrame, decision: Pha
         WHERE week = getvariable('week') AND supervised(status) AND category = ?""", [GONGMAO]).df())
     gongmao_targets = set(targets.loc[targets.category == GONGMAO, "unit_id"])
     held = hold_keys(list(decision.keys.unit_id), list(gongmao.unit_id), gongmao_targets, key_count(con, cfg))
-    decided = week_label(decision.first)
-    text = {"decided": f"阶段首周（{decided}）确定", "joined": "本阶段新增的工贸帮扶对象",
+    text = {"decided": f"{decided_when(cfg, decision.first)}确定", "joined": "本阶段新增的工贸帮扶对象",
             "filled": "补足名额（风险排序）"}
     keys = gongmao[gongmao.unit_id.isin(held)].reset_index(drop=True)
     keys["rank"] = range(1, len(keys) + 1)
@@ -330,7 +335,7 @@ def coverage_priorities(con, cfg: BangfuConfig, targets: pd.DataFrame, decision:
         else:
             best = mine.iloc[0]
             dept = dept_of.get(sub)
-            note = (f"未覆盖：阶段首周（{week_label(decision.first)}）确定名单时，{cfg.targets.count}个名额已由"
+            note = (f"未覆盖：{decided_when(cfg, decision.first)}确定名单时，{cfg.targets.count}个名额已由"
                     f"必须列入的单位（重大隐患、街道全域覆盖、工贸比例）占满；该类本周得分最高的为{best['name']}"
                     f"（{best.score:.1f}分）" + (f"，请驻点部门{dept}在日常帮扶中重点关注" if dept else ""))
         rows.append({"subdistrict": sub, "priority": item, "supervised_units": len(mine),
