@@ -401,6 +401,13 @@ def pdf_text(path: Path) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
+def docx_text(path: Path) -> str:
+    from docx import Document
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
 def workbook_text(path: Path, skip=()) -> str:
     wb = load_workbook(path, read_only=True)
     return "\n".join(str(v) for ws in wb.worksheets if ws.title not in skip
@@ -432,7 +439,7 @@ def test_next_weeks_draw_is_named_only_in_the_drawing_departments_notices(demo_r
     for path in sorted(out.rglob("*")):
         if not path.is_file() or path.parent.name == "抽查通知单" or path.name == "manifest.json":
             continue
-        text = pdf_text(path) if path.suffix == ".pdf" else workbook_text(path)
+        text = {".pdf": pdf_text, ".docx": docx_text}.get(path.suffix, workbook_text)(path)
         squashed = "".join(text.split())
         assert not [u for u, n in secret if u in text or n in squashed], path.name
         assert seed not in text, path.name
@@ -456,8 +463,9 @@ def test_the_results_workbook_says_when_there_is_nothing_to_publish(demo_run):
     path = demo_run[0] / "out" / "2023-W32" / "双随机抽查结果公示_2023-W32.xlsx"
     text = workbook_text(path)
     assert "本周无应公开的“双随机”抽查结果：2023-W32未进行抽取。" in text
-    assert "本周没有应公开的“双随机”抽查结果" in "".join(pdf_text(
-        demo_run[0] / "out" / "2023-W32" / "丰泽区安全生产帮扶工作周报_2023-W32.pdf").split())
+    # the report says nothing rather than a filler sentence: no results section, no annex
+    report = "".join(pdf_text(demo_run[0] / "out" / "2023-W32" / "丰泽区安全生产帮扶工作周报_2023-W32.pdf").split())
+    assert "抽查结果公开。" not in report and "抽查结果公示" not in report
 
 
 def test_last_weeks_draw_and_results_are_published(fresh, tmp_path):
@@ -478,7 +486,7 @@ def test_last_weeks_draw_and_results_are_published(fresh, tmp_path):
     stage = tmp_path / "out"
     render_all(data, stage)
     pdf = "".join(pdf_text(stage / "丰泽区安全生产帮扶工作周报_2023-W32.pdf").split())
-    for text in ("五、“双随机”抽查结果公开", record["seed"], record["units_pool_sha256"],
+    for text in ("“双随机”抽查结果公开。", "“双随机”抽查结果公示", record["seed"], record["units_pool_sha256"],
                  record["officers_pool_sha256"], "（丰）应急责改〔2023〕9号", "".join(c["name"].split())):
         assert text in pdf, text
     book = workbook_text(stage / "双随机抽查结果公示_2023-W32.xlsx")

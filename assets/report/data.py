@@ -287,6 +287,7 @@ def query_report_data(con, start: dt.date) -> dict:
         "targets": targets,
         "key_enterprises": rows(con, "key_enterprises"),
         "links": rows(con, "links"),
+        "coverage": rows(con, "coverage"),
         "uncovered": rows(con, "uncovered"),
         "overdue": rows(con, "overdue"),
         "deadlines": rows(con, "deadlines"),

@@ -391,6 +391,8 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "prev_caption": "" if data.get("prev_basis") == "published" else "，上周未发布，按台账推算",
         "categories": "、".join(f"{k}{fmt_number(v)}家" for k, v in cats) or "（无分类数据）",
         "covered_subdistricts": len({t["subdistrict"] for t in data["targets"]}),
+        "coverage_text": _coverage_text(mine(data.get("coverage", []))),
+        "proposals": [lk for lk in links if lk.get("proposal")],
         "phase_text": f"专项行动{data['phase_label']}" if data.get("phase_label") else "本阶段",
         "kinds": prose.join([prose.counted(p.get("inspections_week"), "次", "执法检查"),
                              prose.counted(p.get("expert_visits_week"), "次", "专家指导"),
@@ -448,6 +450,17 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "weasyprint": weasyprint.__version__,
         "distribution": distribution,
     }
+
+
+def _coverage_text(rows: list[dict]) -> str:
+    """全域覆盖 by each subdistrict's supervision priority: covered, or uncovered and why."""
+    if not rows:
+        return ""
+    covered = [r for r in rows if r["covered"]]
+    text = f"各街道监管重点{len(rows)}项中{len(covered)}项已有帮扶对象覆盖"
+    missing = [f"{r['subdistrict']}{r['priority']}（{prose.short(r['note'] or '', 40)}）"
+               for r in rows if not r["covered"]]
+    return text + (f"，未覆盖：{'；'.join(missing)}" if missing else "") + "。"
 
 
 def _comparison_note(data: dict) -> str:

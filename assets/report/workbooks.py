@@ -401,7 +401,8 @@ PROGRESS_COLUMNS = {
     "problems_solved_ytd": "今年解决问题", "hazards_found_week": "本周发现隐患",
     "hazards_fixed_week": "本周整改隐患", "hazards_found_ytd": "今年发现隐患",
     "hazards_fixed_ytd": "今年整改隐患", "hazards_open": "未整改隐患", "hazards_overdue": "逾期未整改隐患",
-    "hazards_major_open": "未整改重大隐患", "reviews_week": "本周标准化评审", "reviews_ytd": "今年标准化评审",
+    "hazards_major_open": "未整改重大隐患", "reviews_week": "本周标准化评审", "reviews_observed_week": "本周有观摩的评审",
+    "observers_week": "本周观摩企业（家次）", "reviews_ytd": "今年标准化评审",
     "reviews_passed_ytd": "今年评审通过",
 }
 
@@ -451,9 +452,24 @@ def summary_workbook(data: dict, headline: list[dict], path: Path, when: dt.date
 
     ws = new_sheet(wb, "部门驻点", used)
     heading(ws, "部门驻点（区直单位 ↔ 街道）")
-    table(ws, ["街道", "驻点单位", "契合度", "按配置固定", "工作队成员数", "选派理由"],
-          [[x["subdistrict"], x["dept"], x["fit"], x["fixed"], x["team_members"], x["reason"]]
-           for x in data["links"]], [11, 16, 8, 10, 12, 80])
+    table(ws, ["街道", "驻点单位", "契合度", "按配置固定", "工作队成员数", "选派理由", "确定于", "建议调整"],
+          [[x["subdistrict"], x["dept"], x["fit"], x["fixed"], x["team_members"], x["reason"],
+            x.get("decided_week"), x.get("proposal")] for x in data["links"]], [11, 16, 8, 10, 12, 80, 10, 50])
+
+    ws = new_sheet(wb, "街道排名", used)
+    heading(ws, "街道作为帮扶对象的排名（按未销号重大隐患、逾期隐患由少到多，帮扶对象本周服务覆盖由高到低）")
+    table(ws, ["排名", "街道", "帮扶对象", "本周已服务帮扶对象", "本周帮扶服务", "逾期未整改隐患", "较上周",
+               "未销号重大隐患", "较上周", "今年评审", "今年评审通过"],
+          [[c["rank"], c["subdistrict"], c["targets"], c["targets_visited_week"], c["visits_week"],
+            c["hazards_overdue"], c["overdue_change"], c["hazards_major_open"], c["major_change"],
+            c["reviews_ytd"], c["reviews_passed_ytd"]] for c in data["scorecard"]],
+          [6, 11, 10, 12, 10, 12, 8, 12, 8, 10, 12])
+
+    ws = new_sheet(wb, "全域覆盖", used)
+    heading(ws, "各街道监管重点的帮扶对象覆盖情况")
+    table(ws, ["街道", "监管重点", "在监管单位", "其中帮扶对象", "已覆盖", "说明"],
+          [[c["subdistrict"], c["priority"], c["supervised_units"], c["target_units"], c["covered"], c["note"]]
+           for c in data.get("coverage", [])], [11, 14, 10, 12, 8, 80])
 
     hazard_cols = ["序号", "隐患编号", "单位编号", "单位名称", "街道", "隐患级别", "隐患类别", "隐患内容",
                    "发现日期", "整改期限", "逾期天数", "来源文件", "来源行号"]
