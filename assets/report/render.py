@@ -42,13 +42,13 @@ from weasyprint.text.fonts import FontConfiguration
 from assets.report.pdf import check_cjk_font, check_harfbuzz_subset, render_pdf
 from assets.report.processes import main_module_hidden, pdf_context, pdf_processes
 from assets.report.spot import NOTICE_DIR, notice_files
-from assets.report.street_book import street_book_file
 from assets.report.view import (
     PDF_DIR_SUBDISTRICTS,
     environment,
     file_names,
     headline,
     render_html,
+    street_book_file,
     subdistrict_file,
     week_end_moment,
 )

@@ -14,14 +14,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from assets.report.view import street_book_file  # noqa: F401 - its file name
 from assets.report.workbooks import RED, RESTRICTED, append, heading, new_sheet, plan_range, table
 from pipeline.core.xlsx import save_workbook
-
-STREET_DIR = "街道"
-
-
-def street_book_file(data: dict, sub: str) -> str:
-    return f"{STREET_DIR}/{sub}_任务清单_{data['week']}.xlsx"
 
 
 def _restricted(ws, sub: str, data: dict) -> None:

@@ -134,6 +134,11 @@ def _spot_view(data: dict, scope: str | None) -> dict:
     }
 
 
+def street_book_file(data: dict, sub: str) -> str:
+    """The subdistrict's restricted task workbook (街道任务清单), beside its PDF."""
+    return f"{PDF_DIR_SUBDISTRICTS}/{sub}_任务清单_{data['week']}.xlsx"
+
+
 def subdistrict_file(data: dict, sub: str) -> str:
     return f"{PDF_DIR_SUBDISTRICTS}/{sub}_{data['week']}.pdf"
 
