@@ -117,13 +117,20 @@ def overdue_buckets(overdue: list[dict]) -> str:
 
 
 def plan_done_sentence(rows: list[dict], label: str) -> str:
-    """上周安排的联合帮扶29家，本周已完成21家，完成率72%；未完成：A、B。"""
+    """上周安排的联合帮扶29家，本周已完成21家，完成率72%（按部门：区住建局3/4、…）；未完成：A、B。"""
     if not rows:
         return ""
     done = [r for r in rows if r.get("done")]
     missed = [short(r["name"] or r["unit_id"], 40) for r in rows if not r.get("done")]
     text = (f"上周安排的{label}{len(rows):,}家，本周已完成{len(done):,}家，完成率"
             f"{round(100 * len(done) / len(rows))}%")
+    by_dept: dict[str, list[int]] = {}
+    for r in rows:
+        tally = by_dept.setdefault(r.get("dept") or "未确定部门", [0, 0])
+        tally[0] += bool(r.get("done"))
+        tally[1] += 1
+    if len(by_dept) > 1:
+        text += "（按部门：" + "、".join(f"{short(d, 12)}{a}/{b}" for d, (a, b) in sorted(by_dept.items())) + "）"
     if missed:
         names = "、".join(missed[:8]) + (f"等{len(missed):,}家" if len(missed) > 8 else "")
         text += f"；未完成：{names}"
