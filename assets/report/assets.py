@@ -24,7 +24,7 @@ OUTPUTS_TABLE = """CREATE TABLE IF NOT EXISTS report_outputs (week VARCHAR, file
        deps=[*DERIVED, QUARANTINE])
 def reports(context: AssetExecutionContext, duckdb: Warehouse,
             paths: BangfuPaths) -> MaterializeResult:
-    """周报：区级周报与各街道周报（PDF）、任务清单、待修正清单、汇总表（xlsx）。"""
+    """周报：区级周报（PDF 与可编辑的 Word 版）、各街道周报（PDF）；任务清单、各街道任务清单（内部资料）、待修正清单、汇总表、双随机抽查结果公示和抽查通知单（xlsx）。"""
     from assets.report.data import query_report_data
     from assets.report.publish import fresh_staging
     from assets.report.render import render_all
