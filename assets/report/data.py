@@ -221,7 +221,7 @@ def _issue(report: dict, start: dt.date, config: dict) -> dict:
             "issued_on": (start + dt.timedelta(days=7)).isoformat(),
             "signer": report.get("signer") or "",
             "phase_first_day": phases[0][1]["start"] if phases else None,
-            "phase_name": f"专项行动{'一二三四五六七八九'[phases[0][0] - 1]}阶段" if phases else None,
+            "phase_name": f"专项行动第{'一二三四五六七八九'[phases[0][0] - 1]}阶段" if phases else None,
             "phase_label": (f"第{'一二三四五六七八九'[phases[0][0] - 1]}阶段（{phases[0][1]['name']}）"
                             if phases else None)}
 

@@ -25,4 +25,4 @@ SELECT d.dept,
     any_value(n.units) AS notable
 FROM departments d LEFT JOIN v ON v.dept = d.dept LEFT JOIN notable n ON n.dept = d.dept
 WHERE d.participates OR d.dept = $bureau
-GROUP BY d.dept ORDER BY d.dept
+GROUP BY d.dept ORDER BY d.dept = $bureau DESC, stationed_in, d.dept
