@@ -261,3 +261,22 @@ def test_the_demo_week_has_a_coverage_row_for_every_priority_and_the_articles_29
     counts = demo_derived.execute("""SELECT (SELECT count(*) FROM priority_targets WHERE week = '2023-W32'),
         (SELECT count(*) FROM key_enterprises WHERE week = '2023-W32')""").fetchone()
     assert counts == (29, 43)
+
+
+def test_a_proposal_warns_and_never_relinks():
+    """links_as_decided: WARN while the data proposes another department (建议调整)."""
+    import duckdb as db
+    from dagster import AssetCheckSeverity
+
+    from assets.derive.checks import links_as_decided
+    con = db.connect()
+    con.execute("CREATE TABLE department_links (week VARCHAR, subdistrict VARCHAR, dept VARCHAR, "
+                "proposal VARCHAR)")
+    con.execute("INSERT INTO department_links VALUES ('2023-W32', '东海街道', '区住建局', NULL), "
+                "('2023-W32', '北峰街道', '区工信科技局', '建议调整为区应急管理局：工贸企业占比高')")
+    result = links_as_decided(con, "2023-W32")
+    assert not result.passed and result.severity == AssetCheckSeverity.WARN
+    assert result.metadata["proposals"].value == 1
+    assert "建议调整为区应急管理局" in result.metadata["list"].value
+    con.execute("UPDATE department_links SET proposal = NULL")
+    assert links_as_decided(con, "2023-W32").passed

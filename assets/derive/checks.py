@@ -22,6 +22,8 @@ CHECK_SPECS = [
     check("no_conflict_of_interest", "expert_assignments", "专家不指导本人工作单位（回避）"),
     check("subdistricts_linked_once", "department_links", "每个街道恰好有一个驻点部门，每个部门至多一个街道"),
     check("totals_agree", "weekly_progress", "全区数字与各街道之和、与台账汇总数字一致"),
+    check("links_as_decided", "department_links",
+          "驻点关系按阶段确定；本周数据提出的建议调整列出，待区安委办研究（不自动调整）", blocking=False),
 ]
 
 
@@ -89,8 +91,20 @@ def totals_agree(con, week: str) -> AssetCheckResult:
                             passed=not wrong, metadata={"mismatches": MetadataValue.json(wrong)})
 
 
+def links_as_decided(con, week: str) -> AssetCheckResult:
+    """WARN while the week's data proposes another department for a subdistrict (建议调整):
+    the link stays as decided for the phase until the office changes the configuration."""
+    proposals = con.execute("""SELECT subdistrict AS 街道, dept AS 驻点单位, proposal AS 建议调整
+        FROM department_links WHERE week = ? AND proposal IS NOT NULL ORDER BY subdistrict""",
+                            [week]).df()
+    return AssetCheckResult(check_name="links_as_decided", asset_key="department_links",
+                            passed=proposals.empty, severity=AssetCheckSeverity.WARN,
+                            metadata={"proposals": len(proposals), "list": MetadataValue.md(
+                                proposals.to_markdown(index=False) if len(proposals) else "无建议调整")})
+
+
 CHECKS = [targets_covered, experts_within_cap, no_conflict_of_interest,
-          subdistricts_linked_once, totals_agree]
+          subdistricts_linked_once, totals_agree, links_as_decided]
 
 
 def check_results(con, week: str) -> list[AssetCheckResult]:
