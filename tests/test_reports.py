@@ -243,6 +243,15 @@ def test_phone_numbers_are_masked_in_every_pdf(rendered, phones):
     assert all(re.fullmatch(r"1[3-9]\d\*{4}\d{4}", m) for m in masked_seen)
 
 
+def test_workbooks_sent_beyond_the_assignees_carry_no_full_number(rendered, phones):
+    _, _, stage = rendered
+    for name in (f"汇总表_{WEEK}.xlsx", f"双随机抽查结果公示_{WEEK}.xlsx"):
+        wb = load_workbook(stage / name, read_only=True)
+        text = "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+                         for v in row if v)
+        assert not [p for p in phones if p in text], name
+
+
 def test_the_task_list_keeps_full_numbers_for_the_assignees(rendered, phones):
     data, _, stage = rendered
     wb = load_workbook(stage / f"任务清单_{WEEK}.xlsx", read_only=True)
