@@ -21,10 +21,12 @@ import decimal
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from assets.report.fixes import plain, visible, work_list
 from assets.report.manifest import code_version
-from pipeline.core.config import DISTRIBUTION_KEYS, load_config
+from pipeline.core.campaign import phase_of_week
+from pipeline.core.config import DISTRIBUTION_KEYS, issue_number, load_config
 from pipeline.core.ledgers import BY_KEY, LEDGERS, PROBLEM_CODES, SKIP_CODES, SUBDISTRICTS
 from pipeline.core.warehouse import named_sql, set_week
 from pipeline.core.weeks import week_label
@@ -211,19 +213,15 @@ def _units_info(con, unit_ids: list[str]) -> tuple[dict, dict]:
 def _issue(report: dict, start: dt.date, config: dict) -> dict:
     """期号 (counted from the mechanism's first week), 印发 date (the Monday after the week),
     签发 line, and the first day of the campaign's phase (for "not yet visited this phase")."""
-    first = report.get("first_week")
-    first_day = dt.date.fromisoformat(first) if first else None
-    issue_no = (start - first_day).days // 7 + 1 if first_day and first_day <= start else start.isocalendar()[1]
-    sunday = (start + dt.timedelta(days=6)).isoformat()
-    phases = [(i, p) for i, p in enumerate((config.get("campaign") or {}).get("phases", []), start=1)
-              if p["start"] <= sunday <= p["end"]]
-    return {"issue_no": issue_no, "first_issue": issue_no == 1,
+    number = issue_number(report["first_week"], start) if report.get("first_week") else None
+    configured = [SimpleNamespace(**p) for p in (config.get("campaign") or {}).get("phases", [])]
+    phase = phase_of_week(start + dt.timedelta(days=6), configured)
+    return {"issue_no": number or start.isocalendar()[1], "first_issue": number == 1,
             "issued_on": (start + dt.timedelta(days=7)).isoformat(),
             "signer": report.get("signer") or "",
-            "phase_first_day": phases[0][1]["start"] if phases else None,
-            "phase_name": f"专项行动第{'一二三四五六七八九'[phases[0][0] - 1]}阶段" if phases else None,
-            "phase_label": (f"第{'一二三四五六七八九'[phases[0][0] - 1]}阶段（{phases[0][1]['name']}）"
-                            if phases else None)}
+            "phase_first_day": phase.start.isoformat() if phase else None,
+            "phase_name": f"专项行动{phase.label.split('（')[0]}" if phase else None,
+            "phase_label": phase.label if phase else None}
 
 
 def query_report_data(con, start: dt.date) -> dict:

@@ -23,8 +23,8 @@ def cn_ordinal(n: int) -> str:
     return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
 
 
-def md(iso: str | None) -> str:
-    """'2023-08-14' → 8月14日."""
+def month_day(iso: str | None) -> str:
+    """'2023-08-14' → 8月14日 ('' for none)."""
     if not iso:
         return ""
     d = dt.date.fromisoformat(iso[:10])
@@ -90,7 +90,7 @@ def problems_vs_hazards(p: dict) -> str:
 
 def major_item(h: dict) -> str:
     """A major hazard in one clause: unit, what, stage, deadline, next step."""
-    due = md(h["due_on"])
+    due = month_day(h["due_on"])
     when = (f"已逾期{h['days_overdue']:,}天" if (h.get("days_overdue") or 0) > 0
             else f"整改期限{due}")
     stop = "，已责令停产停业整改" if h.get("stop_work") else ""

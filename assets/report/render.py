@@ -163,7 +163,7 @@ def render_all(data: dict, stage: Path) -> dict[str, int]:
         for sub, name in street_books.items():
             street_book(data, sub, stage / name, when)
         # the editable Word version: made from the district report's own HTML
-        write_docx(render_html(environment(), data, None, files), stage / files["docx"], moment)
+        write_docx(render_html(environment(), data, None, files, chart=False), stage / files["docx"], moment)
 
     _JOB.clear()
     _JOB.update(data=data, stage=stage, files=files, moment=moment)

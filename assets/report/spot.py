@@ -46,13 +46,6 @@ def drawn_at_text(iso: str | None) -> str:
     return f"{cn_day(iso)}{moment.hour}时{moment:%M}分{moment:%S}秒（北京时间）"
 
 
-def month_day(iso: str | None) -> str:
-    if not iso:
-        return ""
-    d = dt.date.fromisoformat(iso[:10])
-    return f"{d.month}月{d.day}日"
-
-
 def outcome_text(r: dict) -> str:
     if not r["checked"]:
         return "未检查"

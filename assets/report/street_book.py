@@ -14,15 +14,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from assets.report.view import street_book_file  # noqa: F401 - its file name
-from assets.report.workbooks import RED, RESTRICTED, append, heading, new_sheet, plan_range, table
+from assets.report.workbooks import heading, new_sheet, plan_range, restricted, table
 from pipeline.core.xlsx import save_workbook
-
-
-def _restricted(ws, sub: str, data: dict) -> None:
-    ws.oddHeader.center.text = RESTRICTED
-    ws.oddFooter.center.text = f"{sub}　{data['plan_for']}　第 &P 页"
-    append(ws, [RESTRICTED], font=RED)
 
 
 def _who(people: dict, pid: str | None) -> tuple[str, str]:
@@ -39,7 +32,7 @@ def street_book(data: dict, sub: str, path: Path, when: dt.datetime) -> Path:
     wb, used = Workbook(), set()
 
     ws = new_sheet(wb, "帮扶对象和包保企业", used)
-    _restricted(ws, sub, data)
+    restricted(ws, f"{sub}　{data['plan_for']}")
     heading(ws, f"{sub}帮扶对象和包保企业（{data['plan_for']}，{plan_range(data)}）",
             f"驻点帮扶单位：{link['dept'] if link else '未确定'}；工作队成员："
             + ("、".join(f"{p['name']}（{p['phone'] or '无电话'}）" for p in team) or "无"),
@@ -64,7 +57,7 @@ def street_book(data: dict, sub: str, path: Path, when: dt.datetime) -> Path:
 
     for title, key, days in (("即将到期隐患", "deadlines", "days_left"), ("逾期隐患", "overdue", "days_overdue")):
         ws = new_sheet(wb, title, used)
-        _restricted(ws, sub, data)
+        restricted(ws, f"{sub}　{data['plan_for']}")
         mine = [h for h in data.get(key, []) if h["subdistrict"] == sub]
         heading(ws, f"{sub}{title}（截至{data['end']}，共{len(mine)}条）",
                 "到期前由包保干部提醒企业；逾期的督促整改，重大隐患按挂牌督办要求处理。")
@@ -75,7 +68,7 @@ def street_book(data: dict, sub: str, path: Path, when: dt.datetime) -> Path:
               [6, 13, 30, 30, 10, 40, 11, 11, 9, 10])
 
     ws = new_sheet(wb, "联合帮扶", used)
-    _restricted(ws, sub, data)
+    restricted(ws, f"{sub}　{data['plan_for']}")
     heading(ws, f"{sub}下周“执法人员+专家”联合帮扶（{plan_range(data)}）")
     rows = []
     for p in (p for p in data["pairs"] if p["subdistrict"] == sub):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 import jinja2
-import weasyprint
 
 from assets.report import prose
 from assets.report import spot as lottery
 from assets.report.pdf import PDF_VARIANT, PDF_VARIANT_LABEL, TEMPLATES
+from assets.report.prose import month_day
 
 TZ = dt.timezone(dt.timedelta(hours=8))   # Asia/Shanghai, no DST
 # Rows shown in a PDF table before it points to the workbook holding them all.
@@ -53,11 +54,6 @@ def clip(value, limit: int = 120) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}…（共{len(text):,}字，已截断）"
-
-
-def month_day(iso: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d.month}月{d.day}日"
 
 
 def cn_date(iso: str) -> str:
@@ -119,7 +115,7 @@ def _spot_view(data: dict, scope: str | None) -> dict:
     notices); this week's published results (一公开), narrowed to ``scope``."""
     summary = data["spot_summary"]
     results = [{**r, "outcome_text": lottery.outcome_text(r), "rectification": lottery.rectification_text(r),
-                "visited_cn": lottery.month_day(r["visited_on"])}
+                "visited_cn": month_day(r["visited_on"])}
                for r in data["spot_results"] if scope is None or r["subdistrict"] == scope]
     draw = lottery.draw_in_force(data)
     return {
@@ -192,13 +188,6 @@ def headline(data: dict, scope: str | None) -> list[dict]:
                       fp["key_enterprises"] if planned else None)]
     rows += [prog_item(label, unit, field) for label, unit, field in HEADLINE_PROGRESS]
     return rows
-
-
-def _count(values) -> dict[str, int]:
-    counted: dict[str, int] = {}
-    for v in values:
-        counted[v] = counted.get(v, 0) + 1
-    return counted
 
 
 def _progress_rows(data: dict, scope: str | None) -> list[dict]:
@@ -367,10 +356,11 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     plan_done = [prose.plan_done_sentence(mine([x for x in data.get("plan_done", []) if x["kind"] == kind]), label)
                  for kind, label in (("联合帮扶", "“执法人员+专家”联合帮扶"), ("包保", "包保干部上门服务"),
                                       ("双随机抽查", "“双随机”抽查"))]
+    pairs_unstaffed = sum(1 for x in pairs_ if not x["officer_1"])
+    unstaffed = spot["spot_unstaffed"] + pairs_unstaffed
     staffing = prose.join([
         f"{len(uncovered)}家帮扶对象尚未落实包保干部或专家" if uncovered else "",
-        f"{spot['spot_unstaffed'] + sum(1 for x in pairs_ if not x['officer_1'])}项检查因主管部门持证执法人员不足暂未派员"
-        if spot["spot_unstaffed"] + sum(1 for x in pairs_ if not x["officer_1"]) else ""], "；")
+        f"{unstaffed}项检查因主管部门持证执法人员不足暂未派员" if unstaffed else ""], "；")
     present = {"figures": True, "targets": bool(targets), "links": bool(links) and not scope,
                "progress": bool(progress_rows), "majors": bool(major or mine(data["suspected"])),
                "overdue": bool(overdue or (scope and deadlines)), "pairs": bool(pairs_ or uncovered),
@@ -425,7 +415,7 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "major_open": major[:CAPS["major"]], "major_total": len(major),
         "major_items": [prose.major_item(h) for h in major[:10]],
         "major_overdue": sum(1 for h in major if h["days_overdue"] > 0),
-        "major_stages": "、".join(f"{k}{v}条" for k, v in _count(h["status"] for h in major).items()),
+        "major_stages": "、".join(f"{k}{v}条" for k, v in Counter(h["status"] for h in major).items()),
         "suspected": suspected[:CAPS["major"]], "suspected_total": len(suspected),
         "suspected_example": (f"{prose.short(first_s['unit'], 40)}“{prose.short(first_s['description'], 30)}”"
                               f"（{first_s['article']}）") if first_s else "",
@@ -442,7 +432,7 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "focus": _focus(data, targets, major, overdue, deadlines),
         "dq": _data_quality(data, scope),
         "pairs": pairs_[:CAPS["pairs"]], "pairs_total": len(pairs_),
-        "pairs_unstaffed": sum(1 for x in pairs_ if not x["officer_1"]),
+        "pairs_unstaffed": pairs_unstaffed,
         **spot,
         "published_text": _week_text(spot["published_week"], data),
         "annexes": listed, "ax": {a["key"]: a for a in listed},
@@ -452,7 +442,6 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "code_short": str(data.get("code_version") or "—")[:12],
         "files": files,
         "pdf_variant": PDF_VARIANT_LABEL.get(PDF_VARIANT, PDF_VARIANT),
-        "weasyprint": weasyprint.__version__,
         "distribution": distribution,
     }
 
@@ -465,7 +454,7 @@ def _coverage_text(rows: list[dict]) -> str:
     text = f"各街道监管重点{len(rows)}项中{len(covered)}项已有帮扶对象覆盖"
     missing = [f"{r['subdistrict']}{r['priority']}（{prose.short(r['note'] or '', 40)}）"
                for r in rows if not r["covered"]]
-    return text + (f"，未覆盖：{'；'.join(missing)}" if missing else "") + "。"
+    return text + (f"，未覆盖：{'；'.join(missing)}" if missing else "")
 
 
 def _comparison_note(data: dict) -> str:
@@ -505,8 +494,13 @@ def pdf_context(data: dict) -> dict:
     return {k: data[k] for k in PDF_SAFE_KEYS}
 
 
-def render_html(env: jinja2.Environment, data: dict, scope: str | None, files: dict) -> str:
-    from assets.report.charts import trend_svg  # matplotlib: only where PDFs are rendered
-    chart = trend_svg(data["trend"][scope or "全区"])
+def render_html(env: jinja2.Environment, data: dict, scope: str | None, files: dict,
+                chart: bool = True) -> str:
+    """The report's HTML; ``chart=False`` leaves the chart out (the Word version has its
+    caption only, so the main process never imports matplotlib)."""
+    svg = ""
+    if chart:
+        from assets.report.charts import trend_svg  # matplotlib: only where PDFs are rendered
+        svg = trend_svg(data["trend"][scope or "全区"])
     return env.get_template("report.html").render(d=pdf_context(data),
-                                                  r=view(data, scope, chart, files))
+                                                  r=view(data, scope, svg, files))

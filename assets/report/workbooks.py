@@ -137,6 +137,19 @@ def new_sheet(wb: Workbook, name: str, used: set[str]):
     return wb.create_sheet(sheet_title(name, used))
 
 
+RESTRICTED = "内部资料　注意保存"
+RED = Font(bold=True, size=13, color="C00000")
+
+
+def restricted(ws, footer: str | None = None) -> None:
+    """Mark a sheet 内部资料 注意保存: in the printed header and as its first line; ``footer``
+    (who it is for, which week) printed with the page number."""
+    ws.oddHeader.center.text = RESTRICTED
+    if footer:
+        ws.oddFooter.center.text = f"{footer}　第 &P 页"
+    append(ws, [RESTRICTED], font=RED)
+
+
 def heading(ws, title: str, *notes: str) -> None:
     append(ws, [title], font=TITLE)
     for note in notes:
@@ -243,8 +256,7 @@ def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
     order = sorted(tasks, key=lambda pid: (people.get(pid, {}).get("kind") != "cadre", pid))
     wb, used = Workbook(), set()
     overview = new_sheet(wb, "总览", used)
-    overview.oddHeader.center.text = RESTRICTED
-    append(overview, [RESTRICTED], font=RED)
+    restricted(overview)
     heading(overview, f"{data['district']}安全生产帮扶任务清单（{data['plan_for']}，{plan_range(data)}）",
             f"由{data['week']}周报生成。每位有任务的干部、专家一个工作表：去哪些单位、查什么、这些单位未整改隐患的整改期限。",
             "本工作簿含完整手机号码，仅供帮扶人员联络使用，不得外传。")
@@ -527,8 +539,6 @@ def summary_workbook(data: dict, headline: list[dict], path: Path, when: dt.date
 
 # --- 双随机: 抽查通知单 (restricted) and 抽查结果公示 (published) ---------------------------
 
-RESTRICTED = "内部资料　注意保存"
-RED = Font(bold=True, size=13, color="C00000")
 
 
 def _draw_line(d: dict | None) -> str:
@@ -547,9 +557,7 @@ def notice_workbook(data: dict, dept: str, path: Path, when: dt.datetime) -> Pat
     units = data["task_units"]
     wb, used = Workbook(), set()
     ws = new_sheet(wb, "抽查通知单", used)
-    ws.oddHeader.center.text = RESTRICTED
-    ws.oddFooter.center.text = f"{dept}　{data['plan_for']}　第 &P 页"
-    append(ws, [RESTRICTED], font=RED)
+    restricted(ws, f"{dept}　{data['plan_for']}")
     heading(ws, f"{dept}“双随机”抽查通知单（{data['plan_for']}，{plan_range(data)}）",
             f"本通知单列明随机抽取的下周检查对象和检查人员，仅限{dept}组织检查使用；检查前不得向被检查单位或其他单位、个人透露。",
             _draw_line(data["spot_next_draw"]),
