@@ -227,6 +227,7 @@ def _issue(report: dict, start: dt.date, config: dict) -> dict:
 def query_report_data(con, start: dt.date) -> dict:
     """All the week's report data as plain Python; the connection can be closed after."""
     set_week(con, start)
+    con.execute(named_sql(str(QUERIES), "duty_cadre"))
     end = start + dt.timedelta(days=6)
     week, plan_for = week_label(start), week_label(start + dt.timedelta(days=7))
     settings = _settings(con)

@@ -4,8 +4,7 @@ SELECT h.hazard_id, h.unit_id, u.name AS unit, u.subdistrict, u.address, h.level
     h.description, h.found_on, h.due_on, (h.due_on - getvariable('week_end')) AS days_left,
     c.name AS cadre
 FROM hazards h JOIN units u USING (unit_id)
-LEFT JOIN (SELECT unit_id, min(cadre_id) AS cadre_id FROM cadre_assignments
-           WHERE week = getvariable('week') GROUP BY unit_id) a USING (unit_id)
+LEFT JOIN duty_cadre a USING (unit_id)
 LEFT JOIN cadres c ON c.cadre_id = a.cadre_id
 WHERE open_at(h.found_on, h.fixed_on, getvariable('week_end'))
   AND h.due_on > getvariable('week_end') AND h.due_on <= getvariable('week_end') + 14

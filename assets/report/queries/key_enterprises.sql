@@ -2,7 +2,6 @@
 SELECT k.rank, k.unit_id, k.name, k.subdistrict, round(k.score, 1) AS score, k.is_target,
     u.address, a.cadre_id, c.name AS cadre, c.dept AS cadre_dept
 FROM key_enterprises k LEFT JOIN units u USING (unit_id)
-LEFT JOIN (SELECT unit_id, min(cadre_id) AS cadre_id FROM cadre_assignments
-           WHERE week = getvariable('week') GROUP BY unit_id) a USING (unit_id)
+LEFT JOIN duty_cadre a USING (unit_id)
 LEFT JOIN cadres c ON c.cadre_id = a.cadre_id
 WHERE k.week = getvariable('week') ORDER BY k.rank, k.unit_id

@@ -5,9 +5,6 @@ WITH ex AS (
            list(a.expert_id ORDER BY a.expert_id) AS expert_ids
     FROM expert_assignments a LEFT JOIN experts e USING (expert_id)
     WHERE a.week = getvariable('week') GROUP BY a.unit_id
-), ca AS (
-    SELECT a.unit_id, min(a.cadre_id) AS cadre_id FROM cadre_assignments a
-    WHERE a.week = getvariable('week') GROUP BY a.unit_id
 ), vis AS (
     SELECT unit_id,
         count(*) FILTER (visited_on >= getvariable('week_start')) AS visits,
@@ -20,6 +17,6 @@ SELECT t.rank, t.unit_id, t.name, t.category, t.subdistrict, round(t.score, 1) A
     coalesce(ex.expert_ids, []) AS expert_ids, coalesce(vis.visits, 0) AS visits_week, vis.last_visit, u.address,
     t.exemplar_name, t.exemplar_kind, t.joined_week, t.joined_for
 FROM priority_targets t
-LEFT JOIN ca USING (unit_id) LEFT JOIN cadres c ON c.cadre_id = ca.cadre_id
+LEFT JOIN duty_cadre ca USING (unit_id) LEFT JOIN cadres c ON c.cadre_id = ca.cadre_id
 LEFT JOIN ex USING (unit_id) LEFT JOIN vis USING (unit_id) LEFT JOIN units u USING (unit_id)
 WHERE t.week = getvariable('week') ORDER BY t.rank, t.unit_id
