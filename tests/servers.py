@@ -76,21 +76,44 @@ def http_ok(url: str) -> bool:
         return False
 
 
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a service's log, without Dagster's BetaWarning noise."""
+    text = path.read_text("utf-8", errors="replace") if path.exists() else ""
+    kept = [line for line in text.splitlines() if "BetaWarning" not in line and "return fn(" not in line]
+    return "\n".join(kept[-lines:])
+
+
 @contextmanager
 def dagster_services(home: Path, env: dict):
-    """dagster-webserver on 127.0.0.1 and dagster-daemon, from the project root."""
+    """dagster-webserver on 127.0.0.1 and dagster-daemon, from the project root.
+
+    The instance's storage is created first (`dagster instance migrate`), as the operations
+    guide says: two services starting on a fresh DAGSTER_HOME would both create the SQLite
+    schema, and the loser dies with "table alembic_version already exists"."""
     port = free_port()
     env = {**os.environ, **env, "DAGSTER_HOME": str(home)}
     bin_dir = Path(os.sys.executable).parent
-    logs = [(home / "webserver.log").open("w"), (home / "daemon.log").open("w")]
+    migrate = subprocess.run([str(bin_dir / "dagster"), "instance", "migrate"], cwd=PROJECT, env=env,
+                             capture_output=True, text=True)
+    if migrate.returncode:
+        raise RuntimeError(f"dagster instance migrate failed:\n{migrate.stderr[-3000:]}")
+    paths = [home / "webserver.log", home / "daemon.log"]
+    logs = [path.open("w") for path in paths]
     procs = [
         subprocess.Popen([str(bin_dir / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port)],
                          cwd=PROJECT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
         subprocess.Popen([str(bin_dir / "dagster-daemon"), "run"], cwd=PROJECT, env=env,
                          stdout=logs[1], stderr=subprocess.STDOUT),
     ]
+
+    def webserver_up() -> bool:
+        for proc, path in zip(procs, paths, strict=True):
+            if proc.poll() is not None:
+                raise RuntimeError(f"{path.name[:-4]} exited with {proc.returncode}:\n{log_tail(path)}")
+        return http_ok(f"http://127.0.0.1:{port}/server_info")
+
     try:
-        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/server_info"), 120, "dagster-webserver")
+        wait_for(webserver_up, 180, "dagster-webserver")
         yield f"http://127.0.0.1:{port}"
     finally:
         for p in procs:
