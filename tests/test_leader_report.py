@@ -82,6 +82,14 @@ def test_major_hazards_are_listed_with_stage_and_next_step(week_dir):
     assert problems.count("下一步：") >= 1 and "阶段" in problems
 
 
+def test_the_scorecard_dates_the_subdistricts_as_targets_from_the_second_phase(week_dir):
+    """W32 lies in the third phase (部门精准执法); the 8 subdistricts became assistance
+    targets in the second, which the scorecard's caption names, not the week's phase."""
+    pages = pages_text(week_dir / f"{DISTRICT}.pdf")
+    assert "名单在专项行动第三阶段（部门精准执法）内保持稳定" in body_of(pages)
+    assert "各街道排名（专项行动第二阶段起，8个街道也作为帮扶对象；" in "".join(pages)
+
+
 def test_no_report_is_addressed_to_its_own_compiler(week_dir):
     for pdf in [week_dir / f"{DISTRICT}.pdf", *(week_dir / "街道" / f"{s}_{WEEK}.pdf" for s in SUBDISTRICTS)]:
         last = pages_text(pdf)[-1]

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 from assets.report.fixes import plain, visible, work_list
 from assets.report.manifest import code_version
-from pipeline.core.campaign import phase_of_week
+from pipeline.core.campaign import phase_of_week, phases
 from pipeline.core.config import DISTRIBUTION_KEYS, issue_number, load_config
 from pipeline.core.ledgers import BY_KEY, LEDGERS, PROBLEM_CODES, SKIP_CODES, SUBDISTRICTS
 from pipeline.core.warehouse import named_sql, set_week
@@ -216,12 +216,15 @@ def _issue(report: dict, start: dt.date, config: dict) -> dict:
     number = issue_number(report["first_week"], start) if report.get("first_week") else None
     configured = [SimpleNamespace(**p) for p in (config.get("campaign") or {}).get("phases", [])]
     phase = phase_of_week(start + dt.timedelta(days=6), configured)
+    # the phase from which the 8 subdistricts are assistance targets too (the scorecard's basis)
+    since = next((p for p in phases(configured) if p.subdistricts_as_targets), None)
     return {"issue_no": number or start.isocalendar()[1], "first_issue": number == 1,
             "issued_on": (start + dt.timedelta(days=7)).isoformat(),
             "signer": report.get("signer") or "",
             "phase_first_day": phase.start.isoformat() if phase else None,
             "phase_name": f"专项行动{phase.label.split('（')[0]}" if phase else None,
-            "phase_label": phase.label if phase else None}
+            "phase_label": phase.label if phase else None,
+            "subdistricts_targets_since": f"专项行动{since.label.split('（')[0]}" if since else None}
 
 
 def query_report_data(con, start: dt.date) -> dict:

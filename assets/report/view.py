@@ -420,7 +420,7 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "suspected_example": (f"{prose.short(first_s['unit'], 40)}“{prose.short(first_s['description'], 30)}”"
                               f"（{first_s['article']}）") if first_s else "",
         "scorecard": data["scorecard"],
-        "phase_label": data.get("phase_label") or "第二阶段",
+        "subdistricts_targets_since": data.get("subdistricts_targets_since") or "",
         "exemplars": [t for t in targets if t.get("exemplar_name")],
         "no_exemplar": sum(1 for t in targets if not t.get("exemplar_name")),
         "joined": sum(1 for c in data["target_changes"] if c["change"] == "新增"),
