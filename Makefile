@@ -16,7 +16,7 @@ report: setup
 
 test:
 	@scripts/setup.sh --test
-	uv run pytest -q -n auto --dist loadfile
+	uv run pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 ui: setup
 	@mkdir -p .dagster_home && [ -f .dagster_home/dagster.yaml ] || cp dagster.yaml .dagster_home/
