@@ -98,22 +98,31 @@ def broken_copy(tmp_path):
     return raw
 
 
-def test_broken_rows_are_accounted_for(tmp_path):
-    raw = broken_copy(tmp_path)
-    manifest = load(run_week(raw, tmp_path / "out", "2023-W32", str(tmp_path / "w.duckdb")))
+@pytest.fixture(scope="module")
+def broken_run(tmp_path_factory):
+    """The demo ledgers with broken rows appended, run once through the command line:
+    (folder, the command, the finished process)."""
+    base = tmp_path_factory.mktemp("broken")
+    raw = broken_copy(base)
+    command = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw),
+               "--out", str(base / "out"), "--warehouse", str(base / "w.duckdb")]
+    return base, command, subprocess.run(command, capture_output=True, text=True, cwd=PROJECT)
+
+
+def test_broken_rows_are_accounted_for(broken_run):
+    base, _, done = broken_run
+    assert done.returncode == 0, done.stderr[-2000:]
+    manifest = load(base / "out" / "2023-W32" / "manifest.json")
     entry = next(i for i in manifest["inputs"] if i["file"] == "hazards_2023-07_08.csv")
     assert entry["rows_quarantined"] == 2
     assert entry["rows_skipped"] == 2
     assert entry["rows_read"] == entry["rows_loaded"] + 4
 
 
-def test_cli_runs_and_fails_with_one_line_per_problem(tmp_path):
+def test_cli_runs_and_fails_with_one_line_per_problem(broken_run, tmp_path):
     """A run prints one line per step and then the outputs, with no warnings; a failing run
     prints only its reasons and where FAILED.txt is, without a stack trace, and exits 1."""
-    raw = broken_copy(tmp_path)
-    env_run = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw),
-               "--out", str(tmp_path / "out"), "--warehouse", str(tmp_path / "w.duckdb")]
-    done = subprocess.run(env_run, capture_output=True, text=True, cwd=PROJECT)
+    base, command, done = broken_run
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
     lines = done.stdout.strip().splitlines()
@@ -121,10 +130,12 @@ def test_cli_runs_and_fails_with_one_line_per_problem(tmp_path):
     steps = [line for line in lines if line.strip().startswith("✓")]
     assert len(steps) == 4 and all(re.search(r"\d+\.\d 秒$", line) for line in steps), lines
     assert not any("Warning" in line or " - dagster - " in line for line in lines)
+    raw = shutil.copytree(base / "raw", tmp_path / "raw")      # the same out and warehouse
     (raw / "专家库.xlsx").unlink()
     with (raw / "干部名册.xlsx").open("wb") as f:
         f.write(b"not an xlsx")
-    done = subprocess.run(env_run, capture_output=True, text=True, cwd=PROJECT)
+    done = subprocess.run([*command[:5], str(raw), *command[6:]], capture_output=True, text=True,
+                          cwd=PROJECT)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert any("干部名册.xlsx" in line for line in lines)
