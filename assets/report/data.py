@@ -222,9 +222,9 @@ def _issue(report: dict, start: dt.date, config: dict) -> dict:
             "issued_on": (start + dt.timedelta(days=7)).isoformat(),
             "signer": report.get("signer") or "",
             "phase_first_day": phase.start.isoformat() if phase else None,
-            "phase_name": f"专项行动{phase.label.split('（')[0]}" if phase else None,
+            "phase_name": f"专项行动{phase.ordinal}" if phase else None,
             "phase_label": phase.label if phase else None,
-            "subdistricts_targets_since": f"专项行动{since.label.split('（')[0]}" if since else None}
+            "subdistricts_targets_since": f"专项行动{since.ordinal}" if since else None}
 
 
 def query_report_data(con, start: dt.date) -> dict:

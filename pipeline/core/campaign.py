@@ -35,9 +35,14 @@ class CampaignPhase:
     subdistricts_as_targets: bool
 
     @property
+    def ordinal(self) -> str:
+        """第二阶段."""
+        return f"第{_chinese_number(self.number)}阶段"
+
+    @property
     def label(self) -> str:
         """第二阶段（企业自查自改和部门帮扶）."""
-        return f"第{_chinese_number(self.number)}阶段（{self.name}）"
+        return f"{self.ordinal}（{self.name}）"
 
 
 def _as_date(day: dt.date | dt.datetime | str) -> dt.date:
