@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -98,19 +99,23 @@ def broken_copy(tmp_path):
     return raw
 
 
+def cli_run(raw: Path, base: Path) -> subprocess.CompletedProcess:
+    """`bangfu run` on ``raw``, its outputs and warehouse under ``base``."""
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw),
+                           "--out", str(base / "out"), "--warehouse", str(base / "w.duckdb")],
+                          capture_output=True, text=True, cwd=PROJECT)
+
+
 @pytest.fixture(scope="module")
 def broken_run(tmp_path_factory):
     """The demo ledgers with broken rows appended, run once through the command line:
-    (folder, the command, the finished process)."""
+    (folder, the finished process)."""
     base = tmp_path_factory.mktemp("broken")
-    raw = broken_copy(base)
-    command = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw),
-               "--out", str(base / "out"), "--warehouse", str(base / "w.duckdb")]
-    return base, command, subprocess.run(command, capture_output=True, text=True, cwd=PROJECT)
+    return base, cli_run(broken_copy(base), base)
 
 
 def test_broken_rows_are_accounted_for(broken_run):
-    base, _, done = broken_run
+    base, done = broken_run
     assert done.returncode == 0, done.stderr[-2000:]
     manifest = load(base / "out" / "2023-W32" / "manifest.json")
     entry = next(i for i in manifest["inputs"] if i["file"] == "hazards_2023-07_08.csv")
@@ -122,7 +127,7 @@ def test_broken_rows_are_accounted_for(broken_run):
 def test_cli_runs_and_fails_with_one_line_per_problem(broken_run, tmp_path):
     """A run prints one line per step and then the outputs, with no warnings; a failing run
     prints only its reasons and where FAILED.txt is, without a stack trace, and exits 1."""
-    base, command, done = broken_run
+    base, done = broken_run
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
     lines = done.stdout.strip().splitlines()
@@ -134,8 +139,7 @@ def test_cli_runs_and_fails_with_one_line_per_problem(broken_run, tmp_path):
     (raw / "专家库.xlsx").unlink()
     with (raw / "干部名册.xlsx").open("wb") as f:
         f.write(b"not an xlsx")
-    done = subprocess.run([*command[:5], str(raw), *command[6:]], capture_output=True, text=True,
-                          cwd=PROJECT)
+    done = cli_run(raw, base)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert any("干部名册.xlsx" in line for line in lines)
