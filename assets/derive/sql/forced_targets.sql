@@ -7,7 +7,6 @@ FROM (
     WHERE major(level, review) AND major_open_at(found_on, closed_on, getvariable('week_end'))
     UNION ALL
     SELECT h.unit_id, false FROM hazards h JOIN judged j USING (hazard_id)
-    WHERE j.suspected AND open_at(h.found_on, h.fixed_on, getvariable('week_end'))
-      AND NOT (h.review IS NOT NULL AND coalesce(h.reviewed_on, h.found_on) <= getvariable('week_end'))
+    WHERE suspected_open_at(j.suspected, h.found_on, h.fixed_on, h.review, h.reviewed_on, getvariable('week_end'))
 )
 GROUP BY unit_id

@@ -4,8 +4,7 @@
 -- logged 一般, matching an item, not fixed, not yet reviewed.
 SELECT j.hazard_id, j.unit_id, j.logged_level, j.suggested_level, j.article, j.matched, j.scope_note,
     h.review, h.reviewed_on, h.reviewer,
-    j.suspected AND open_at(h.found_on, h.fixed_on, getvariable('week_end'))
-        AND NOT (h.review IS NOT NULL AND coalesce(h.reviewed_on, h.found_on) <= getvariable('week_end'))
+    suspected_open_at(j.suspected, h.found_on, h.fixed_on, h.review, h.reviewed_on, getvariable('week_end'))
         AS suspected_open
 FROM judged j JOIN hazards h USING (hazard_id)
 WHERE h.found_on <= getvariable('week_end')

@@ -18,6 +18,12 @@ CREATE OR REPLACE TEMP MACRO major_accident_flags() AS getvariable('major_accide
 -- 重大隐患: logged so, or a suspicion (Order No.10) the bureau confirmed on review.
 CREATE OR REPLACE TEMP MACRO major(level, review) AS level = '重大隐患' OR review IS NOT DISTINCT FROM '确认重大';
 
+-- 疑似重大隐患 still open at `day`: a suspicion (Order No.10) not fixed by then and not yet
+-- reviewed (a review by then, 确认重大 or 维持一般, settles it).
+CREATE OR REPLACE TEMP MACRO suspected_open_at(suspected, found_on, fixed_on, review, reviewed_on, day) AS
+    suspected AND open_at(found_on, fixed_on, day)
+    AND NOT (review IS NOT NULL AND coalesce(reviewed_on, found_on) <= day);
+
 -- A major hazard stays open until 销号 (after acceptance), whenever the work was done.
 CREATE OR REPLACE TEMP MACRO major_open_at(found_on, closed_on, day) AS
     found_on <= day AND (closed_on IS NULL OR closed_on > day);
