@@ -245,14 +245,15 @@ def priority_targets(con, cfg: BangfuConfig, start: dt.date) -> tuple[pd.DataFra
     while week < start:
         week += dt.timedelta(days=7)
         set_week(con, week)
-        changes = hold_still(members, forced_units(con), by_rank, cfg.targets.count, week_label(week))
+        forced = forced_units(con)      # at the end of the last pass: this week's
+        changes = hold_still(members, forced, by_rank, cfg.targets.count, week_label(week))
     set_variables(con, start, cfg)
     rows = con.execute("""SELECT * FROM unit_risk WHERE week = getvariable('week')
         AND unit_id IN (SELECT unnest($units::VARCHAR[]))""", {"units": list(members)}).df()
     rows = by_score(rows).reset_index(drop=True)
     rows["rank"] = range(1, len(rows) + 1)
-    now = forced_units(con)         # a member with an open or suspected major hazard says so
-    rows["selected_by"] = rows.unit_id.map(lambda u: f"突出重点（{now[u]}）" if u in now else members[u][0])
+    # a member with an open or suspected major hazard this week says so
+    rows["selected_by"] = rows.unit_id.map(lambda u: f"突出重点（{forced[u]}）" if u in forced else members[u][0])
     rows["joined_week"] = rows.unit_id.map(lambda u: members[u][1])
     rows["joined_for"] = rows.unit_id.map(lambda u: members[u][2])
     rows["reasons"] = [reasons(row, cfg.targets.reasons) for row in rows.itertuples()]
@@ -260,8 +261,8 @@ def priority_targets(con, cfg: BangfuConfig, start: dt.date) -> tuple[pd.DataFra
                                    cfg.assignment.expert_domains) for r in rows.itertuples()]
     exemplars = con.execute(sql("exemplars"), {"targets": list(rows.unit_id)}).df()
     rows = rows.merge(exemplars, on="unit_id", how="left")
-    names = dict(con.execute("SELECT unit_id, name || '|' || subdistrict FROM units").fetchall())
-    change_rows = [(u, *names.get(u, "|").split("|", 1), change, why) for u, change, why in changes]
+    names = {u: (name, sub) for u, name, sub in con.execute("SELECT unit_id, name, subdistrict FROM units").fetchall()}
+    change_rows = [(u, *names.get(u, ("", "")), change, why) for u, change, why in changes]
     return rows[TARGET_COLUMNS], pd.DataFrame(change_rows, columns=CHANGE_COLUMNS), decision
 
 
