@@ -77,7 +77,6 @@ def build_week(con, start: dt.date, cfg: BangfuConfig, run_id: str | None = None
     # data only proposes changes (department_links.proposal), and the pairs of that week
     # are kept for the units still on the lists
     links = build_links(con, dict(cfg.links.fixed), decided.first, start)
-    set_variables(con, start, cfg)
     counts["department_links"] = write_week(con, "department_links", links, week)
     coverage = coverage_priorities(con, cfg, targets, decided, links)
     counts["coverage_priorities"] = write_week(con, "coverage_priorities", coverage, week)

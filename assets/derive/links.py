@@ -16,8 +16,6 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from assets.derive.sqlfiles import sql
-from pipeline.core.warehouse import set_week
 from pipeline.core.weeks import week_label
 
 
@@ -32,8 +30,7 @@ def link_departments(features: pd.DataFrame, departments: pd.DataFrame,
     subs = list(lq.index)
     depts = list(departments.dept)
     domains = dict(zip(departments.dept, departments.domains, strict=True))
-    fit = np.array([[np.mean([lq.at[s, t] if t in lq.columns else 0.0 for t in domains[d]])
-                     if len(domains[d]) else 0.0 for s in subs] for d in depts])
+    fit = np.array([[dept_fit(lq, s, domains[d]) for s in subs] for d in depts])
     links = {s: (d, True) for s, d in fixed.items() if s in subs and d in depts}
     free_d = [i for i, d in enumerate(depts) if d not in {d for d, _ in links.values()}]
     free_s = [j for j, s in enumerate(subs) if s not in links]
@@ -47,6 +44,14 @@ def link_departments(features: pd.DataFrame, departments: pd.DataFrame,
         out.append({"subdistrict": s, "dept": d, "fit": round(float(fits), 3),
                     "fixed": is_fixed, "reason": link_reason(features, s, d, domains[d], is_fixed)})
     return pd.DataFrame(out, columns=["subdistrict", "dept", "fit", "fixed", "reason"])
+
+
+def dept_fit(lq: pd.DataFrame, sub: str, domains) -> float:
+    """Fit of a department to a subdistrict: the mean location quotient of its domains there
+    (``lq``: subdistricts × features); 0 without domains or without the subdistrict."""
+    if sub not in lq.index or not len(domains):
+        return 0.0
+    return float(np.mean([lq.at[sub, t] if t in lq.columns else 0.0 for t in domains]))
 
 
 def link_reason(features: pd.DataFrame, sub: str, dept: str, domains, is_fixed: bool) -> str:
@@ -75,25 +80,23 @@ def propose(decided: pd.DataFrame, proposed: pd.DataFrame, features: pd.DataFram
     lq = features.pivot_table(index="subdistrict", columns="feature", values="lq", fill_value=0.0)
 
     def fit(sub: str, dept: str) -> float:
-        ds = list(domains.get(dept, []))
-        if sub not in lq.index or not ds:
-            return 0.0
-        return float(np.mean([lq.at[sub, t] if t in lq.columns else 0.0 for t in ds]))
+        return dept_fit(lq, sub, list(domains.get(dept, [])))
 
     best = dict(zip(proposed.subdistrict, proposed.dept, strict=True))
     rows = []
     for r in decided.itertuples():
         other, proposal = best.get(r.subdistrict), None
+        current = fit(r.subdistrict, r.dept)
         if other is not None and other != r.dept:
             why = link_reason(features, r.subdistrict, other, domains[other], False)
             head = f"按配置固定驻点{r.dept}，但" if r.fixed else ""
             proposal = (f"建议调整为{other}：{head}按本周数据重新计算，{why}"
-                        f"（契合度{fit(r.subdistrict, other):.2f}，现驻点{r.dept}为{fit(r.subdistrict, r.dept):.2f}）")
+                        f"（契合度{fit(r.subdistrict, other):.2f}，现驻点{r.dept}为{current:.2f}）")
         wanted = fixed.get(r.subdistrict)
         if wanted is not None and wanted not in domains:
             proposal = (f"配置固定的驻点部门“{wanted}”不是参与帮扶的区直单位（区直单位台账），未采用，"
                         f"按整体最优分配；请核对 links.fixed" + (f"；{proposal}" if proposal else ""))
-        rows.append({"subdistrict": r.subdistrict, "dept": r.dept, "fit": round(fit(r.subdistrict, r.dept), 3),
+        rows.append({"subdistrict": r.subdistrict, "dept": r.dept, "fit": round(current, 3),
                      "fixed": bool(r.fixed), "reason": r.reason, "decided_week": decided_week,
                      "proposed_dept": other if other != r.dept else None, "proposal": proposal})
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
@@ -101,15 +104,15 @@ def propose(decided: pd.DataFrame, proposed: pd.DataFrame, features: pd.DataFram
 
 def build_links(con, fixed: dict[str, str], first: dt.date, week: dt.date) -> pd.DataFrame:
     """The week's links: those decided at the phase's first week (``first``; the week
-    itself outside the campaign) from that week's subdistrict features, the fixed ones
-    from the configuration; this week's features only propose changes.  Leaves the
-    week's SQL variables set to ``first``: the caller sets its own again."""
+    itself outside the campaign), the fixed ones from the configuration, and the optimal
+    assignment proposed as a change (nothing fixed) where it names another department.
+    Both are worked out on the subdistrict features ``build_week`` wrote for ``week``: the
+    units ledger is a snapshot, so the features of an earlier week are the same."""
     departments = con.execute("SELECT dept, domains FROM departments WHERE participates "
                               "ORDER BY dept").df()
-    set_week(con, week)
-    now = con.execute(sql("subdistrict_features")).df()
-    set_week(con, first)
-    then = con.execute(sql("subdistrict_features")).df()
-    decided = link_departments(then, departments, fixed)
-    proposed = link_departments(now, departments, {})
-    return propose(decided, proposed, now, departments, fixed, week_label(first))
+    features = con.execute("SELECT * EXCLUDE (week) FROM subdistrict_features WHERE week = ? "
+                           "ORDER BY subdistrict, feature",
+                           [week_label(week)]).df()
+    decided = link_departments(features, departments, fixed)
+    proposed = link_departments(features, departments, {})
+    return propose(decided, proposed, features, departments, fixed, week_label(first))
