@@ -34,8 +34,12 @@ def plan_checks(con, start: dt.date, cfg: BangfuConfig, targets: pd.DataFrame, d
     params = {"share": spot.share, "min_per_subdistrict": spot.min_per_subdistrict,
               "officers_per_check": spot.inspectors, "competent": competent}
 
+    # the draws in force before this week's: the published week is never the plan week (the
+    # publishing lag is 0 or 1 week), so this week's draw cannot change what is shown
+    draws = lottery.current_draws(con)
+
     def registers():
-        excluded = lottery.history_exclusions(lottery.current_draws(con), plan_for,
+        excluded = lottery.history_exclusions(draws, plan_for,
                                               spot.recent_days, spot.max_per_year)
         units = lottery.unit_register(con.execute(sql("spot_checks")).df(), excluded)
         officers = lottery.officer_register(cadres, set(competent.values()), duty, load,
@@ -48,7 +52,7 @@ def plan_checks(con, start: dt.date, cfg: BangfuConfig, targets: pd.DataFrame, d
     checks = lottery.checks_of(record, units, cadres, valid_through)
 
     published = start - dt.timedelta(days=7 * spot.publish_lag_weeks)
-    shown = lottery.current_draws(con).get(week_label(published))
+    shown = draws.get(week_label(published))
     results = results_of(con, lottery.checks_of(shown, units, cadres, published + dt.timedelta(days=6)),
                          published)
     return {"inspection_pairs": pairs.assign(plan_for=plan_for), "spot_checks": checks,
