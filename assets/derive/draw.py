@@ -25,7 +25,6 @@ parameters, simple enough to redo by hand from the published results (docs/mecha
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import secrets
@@ -35,6 +34,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from assets.derive.officers import licensed, shortfall
+from pipeline.core.config import canonical, sha256
 from pipeline.core.weeks import TIMEZONE, parse_week
 
 ALGORITHM = "bangfu-draw-1"
@@ -44,15 +44,6 @@ LOG_COLUMNS = ("plan_for", "draw_no", "week", "kind", "reason", "drawn_at", "ope
                "witnesses", "run_id", "algorithm", "seed", "params", "params_sha256",
                "units_pool", "units_pool_sha256", "officers_pool", "officers_pool_sha256",
                "result", "result_sha256", "config_sha256")
-
-
-def canonical(value) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text (what the hashes are taken of)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def order_key(seed: str, *parts: str) -> str:
@@ -121,11 +112,6 @@ def verify(record: dict) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- registers
-
-
-def week_range(label: str) -> tuple[dt.date, dt.date]:
-    start = parse_week(label)
-    return start, start + dt.timedelta(days=6)
 
 
 def current_draws(con) -> dict[str, dict]:

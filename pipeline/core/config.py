@@ -363,13 +363,21 @@ def validate_config(data: dict, source: str = "run config") -> BangfuConfig:
     return config
 
 
+def canonical(value) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 text (what the hashes are taken of)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def config_json(config: BangfuConfig) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text; without the run options of the
-    draw (``draw``), which draw_log records with the draw."""
-    return json.dumps(config.model_dump(mode="json", exclude={"draw"}), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+    """The configuration as canonical JSON, without the run options of the draw (``draw``),
+    which draw_log records with the draw."""
+    return canonical(config.model_dump(mode="json", exclude={"draw"}))
 
 
 def config_sha256(config: BangfuConfig) -> str:
-    return hashlib.sha256(config_json(config).encode("utf-8")).hexdigest()
+    return sha256(config_json(config))
 
