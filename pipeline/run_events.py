@@ -13,8 +13,8 @@ import sys
 
 from dagster import DagsterEventType, LoggerDefinition, logger
 
-# Warnings about the data carry this mark (assets/ingest/assets.py); Dagster's own do not.
-DATA_NOTE = "台账提示："
+from pipeline.core.errors import DATA_NOTE
+
 STEP_TITLES = {"ingest_ledgers": "导入台账", "derive": "派生帮扶安排", "reports": "生成周报与清单",
                "manifest": "写清单并发布"}
 

@@ -19,14 +19,13 @@ from dagster import (
 )
 
 from assets.ingest.checks import CHECK_SPECS, check_results
-from pipeline.core.errors import reported_as_failure
+from pipeline.core.errors import DATA_NOTE, reported_as_failure
 from pipeline.core.ledgers import LEDGERS, Ledger
 from pipeline.core.resources import POOL, BangfuPaths, Warehouse
 
 # Never shown in Dagster (the UI has no login): phone and licence numbers.
 SENSITIVE_COLUMNS = {"phone", "licence"}
 PREVIEW_ROWS = 5
-DATA_NOTE = "台账提示："          # marks the warnings about the data (run_events prints them)
 
 
 def raw_source(ledger: Ledger):

@@ -13,6 +13,10 @@ from contextlib import contextmanager
 
 from dagster import Failure, MetadataValue
 
+# Warnings about the data (not failures) carry this mark in a step's log: ingest writes
+# them, and ``bangfu run`` prints them after its step lines (pipeline/run_events.py).
+DATA_NOTE = "台账提示："
+
 
 class BangfuError(Exception):
     """A problem that stops the run: each entry of ``problems`` is one line for the operator."""
