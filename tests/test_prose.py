@@ -1,7 +1,6 @@
 """The report's sentences on hand-made records, where the right sentence is known."""
 
 from assets.report.prose import (
-    cn_ordinal,
     department_sentence,
     major_item,
     overdue_buckets,
@@ -9,6 +8,7 @@ from assets.report.prose import (
     review_text,
 )
 from assets.report.view import addressed
+from pipeline.core.campaign import chinese_number
 
 DEPT = {"dept": "区住建局", "stationed_in": "东海街道", "visits": 0, "inspections": 0, "expert_visits": 0,
         "trainings": 0, "observations": 0, "units_visited": 0, "problems_found": 0, "problems_solved": 0,
@@ -63,4 +63,4 @@ def test_no_report_is_sent_to_its_own_compiler():
 
 
 def test_section_numbers_read_in_chinese():
-    assert [cn_ordinal(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]
+    assert [chinese_number(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]

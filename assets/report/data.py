@@ -261,7 +261,8 @@ def query_report_data(con, start: dt.date) -> dict:
                  officer_2_name=person(p["officer_2"], "name"),
                  officer_2_phone=person(p["officer_2"], "phone_masked"),
                  expert=person(p["expert_id"], "name"),
-                 expert_phone=person(p["expert_id"], "phone_masked"))
+                 expert_phone=person(p["expert_id"], "phone_masked"),
+                 remark="；".join(x for x in (p["reason"], p["note"]) if x))
     spot = _spot(con, start, config, person)
     cadre_tasks, expert_tasks = rows(con, "cadre_tasks"), rows(con, "expert_tasks")
     task_units = sorted({r["unit_id"] for r in (*cadre_tasks, *expert_tasks, *pairs, *spot["spot_checks"])})

@@ -11,17 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-CN_DIGITS = "零一二三四五六七八九十"
-
-
-def cn_ordinal(n: int) -> str:
-    """1 → 一, 12 → 十二 (section numbers)."""
-    if n <= 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + CN_DIGITS[n - 10]
-    return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-
 
 def month_day(iso: str | None) -> str:
     """'2023-08-14' → 8月14日 ('' for none)."""
@@ -29,6 +18,19 @@ def month_day(iso: str | None) -> str:
         return ""
     d = dt.date.fromisoformat(iso[:10])
     return f"{d.month}月{d.day}日"
+
+
+def day_range(first: dt.date, last: dt.date) -> str:
+    """8月14日—8月20日."""
+    return f"{month_day(first.isoformat())}—{month_day(last.isoformat())}"
+
+
+def cn_date(iso: str | None) -> str:
+    """'2023-08-14' → 2023年8月14日 ('' for none)."""
+    if not iso:
+        return ""
+    d = dt.date.fromisoformat(iso[:10])
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def join(parts, sep: str = "、") -> str:
@@ -57,9 +59,10 @@ def department_sentence(d: dict) -> str:
     return text + "。"
 
 
-def subdistrict_sentence(p: dict, targets: int, visited: int) -> str:
+def subdistrict_sentence(p: dict) -> str:
     """东海街道：帮扶对象4家、本周已服务1家；帮扶服务3次；新发现隐患9条、整改11条，逾期未整改2条；
-    标准化评审1家次（1次有同行企业观摩，观摩企业5家）。"""
+    标准化评审1家次（1次有同行企业观摩，观摩企业5家）.  ``p``: the subdistrict's weekly_progress."""
+    targets, visited = p.get("targets") or 0, p.get("targets_visited_week") or 0
     parts = [f"帮扶对象{targets:,}家、本周已服务{visited:,}家" if targets else "",
              f"帮扶服务{p.get('visits_week') or 0:,}次" if p.get("visits_week") else "本周无帮扶服务记录",
              f"新发现隐患{p.get('hazards_found_week') or 0:,}条、整改{p.get('hazards_fixed_week') or 0:,}条"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from assets.report.prose import cn_date
+
 NOTICE_DIR = "抽查通知单"
 OUTCOMES = ("合格", "责令整改", "立案")
 
@@ -31,19 +33,12 @@ def notice_files(data: dict) -> dict[str, str]:
             for dept in sorted({s["dept"] or "未配置主管部门" for s in data["spot_checks"]})}
 
 
-def cn_day(iso: str | None) -> str:
-    if not iso:
-        return ""
-    d = dt.date.fromisoformat(iso[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def drawn_at_text(iso: str | None) -> str:
     """2023-08-14T07:00:03+08:00 → 2023年8月14日7时00分03秒（北京时间）."""
     if not iso:
         return ""
     moment = dt.datetime.fromisoformat(iso)
-    return f"{cn_day(iso)}{moment.hour}时{moment:%M}分{moment:%S}秒（北京时间）"
+    return f"{cn_date(iso)}{moment.hour}时{moment:%M}分{moment:%S}秒（北京时间）"
 
 
 def outcome_text(r: dict) -> str:
@@ -63,7 +58,7 @@ def rectification_text(r: dict) -> str:
     if r["hazards_found"]:
         text += f"；登记隐患{r['hazards_found']}条，已整改{r['hazards_fixed']}条"
         if r["open_due"]:
-            text += f"，其余限{cn_day(r['open_due'])}前整改"
+            text += f"，其余限{cn_date(r['open_due'])}前整改"
     return text
 
 

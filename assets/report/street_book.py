@@ -74,7 +74,7 @@ def street_book(data: dict, sub: str, path: Path, when: dt.datetime) -> Path:
     for p in (p for p in data["pairs"] if p["subdistrict"] == sub):
         o1, o2, ex = _who(people, p["officer_1"]), _who(people, p["officer_2"]), _who(people, p["expert_id"])
         rows.append([p["name"], p["dept"], p["main_risk"], o1[0], o1[1], o2[0], o2[1], ex[0], ex[1],
-                     "；".join(x for x in (p["reason"], p["note"]) if x)])
+                     p["remark"]])
     table(ws, ["帮扶对象", "主管部门", "重点检查", "执法人员", "手机", "执法人员", "手机", "专家", "手机", "备注"],
           rows, [30, 14, 12, 10, 14, 10, 14, 10, 14, 30])
     return save_workbook(wb, path, when)

@@ -17,6 +17,8 @@ from assets.report import prose
 from assets.report import spot as lottery
 from assets.report.pdf import PDF_VARIANT, PDF_VARIANT_LABEL, TEMPLATES
 from assets.report.prose import month_day
+from pipeline.core.campaign import chinese_number
+from pipeline.core.weeks import parse_week
 
 TZ = dt.timezone(dt.timedelta(hours=8))   # Asia/Shanghai, no DST
 # Rows shown in a PDF table before it points to the workbook holding them all.
@@ -56,11 +58,6 @@ def clip(value, limit: int = 120) -> str:
     return f"{text[:limit]}…（共{len(text):,}字，已截断）"
 
 
-def cn_date(iso: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def delta(now, prev) -> tuple[str, str]:
     """Table text and CSS class of the change against last week."""
     if now is None or prev is None:
@@ -92,7 +89,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False,
                              keep_trailing_newline=True)
-    env.filters.update(n=fmt_number, clip=clip, pairs=pairs, signed=signed, cn=prose.cn_ordinal)
+    env.filters.update(n=fmt_number, clip=clip, pairs=pairs, signed=signed, cn=chinese_number)
     return env
 
 
@@ -318,14 +315,10 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     p, pp = prog.get(scope or "全区", {}), prog_prev.get(scope or "全区", {})
     f, fp = data["figures"], data["figures_prev"]
     comparable = not data.get("first_issue")
-    targets = [{**t, "last_md": month_day(t["last_visit"]) if t.get("last_visit") else ""}
-               for t in mine(data["targets"])]
+    targets = [{**t, "last_md": month_day(t["last_visit"])} for t in mine(data["targets"])]
     overdue, major = _dated(mine(data["overdue"])), _dated(mine(data["major_open"]))
     deadlines = _dated(mine(data.get("deadlines", [])))
     uncovered, pairs_ = mine(data["uncovered"]), mine(data["pairs"])
-    exemplar = {t["unit_id"]: t for t in data["targets"]}
-    pairs_ = [{**x, "exemplar_name": exemplar.get(x["unit_id"], {}).get("exemplar_name"),
-               "exemplar_kind": exemplar.get(x["unit_id"], {}).get("exemplar_kind")} for x in pairs_]
     team = data.get("team_members", {})
     links = [{**lk, "members": team.get(lk["dept"], "")} for lk in mine(data["links"])]
     keys = mine(data["key_enterprises"])
@@ -341,17 +334,13 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         distribution = [[key, text.format(subdistrict=scope, dept=dept)]
                         for key, text in data["subdistrict_distribution"]]
     distribution = addressed(distribution, data["compiler"])
-    next_week = (f"下周（{month_day(plan_start.isoformat())}—"
-                 f"{month_day((plan_start + dt.timedelta(days=6)).isoformat())}）")
+    next_week = f"下周（{prose.day_range(plan_start, plan_start + dt.timedelta(days=6))}）"
     spot = _spot_view(data, scope)
     progress_rows = _progress_rows(data, scope)
     dept_rows = data.get("dept_work", [])
     if scope:
         dept_rows = [d for d in dept_rows if links and d["dept"] == links[0]["dept"]]
     sub_rows = [prog[s] for s in ([scope] if scope else data["subdistricts"]) if s in prog]
-    visited = {s: sum(1 for t in data["targets"] if t["subdistrict"] == s and t["visits_week"])
-               for s in data["subdistricts"]}
-    counts = {s: sum(1 for t in data["targets"] if t["subdistrict"] == s) for s in data["subdistricts"]}
     practices = [{**g, "visited_md": month_day(g["visited_on"])} for g in mine(data.get("practices", []))]
     plan_done = [prose.plan_done_sentence(mine([x for x in data.get("plan_done", []) if x["kind"] == kind]), label)
                  for kind, label in (("联合帮扶", "“执法人员+专家”联合帮扶"), ("包保", "包保干部上门服务"),
@@ -361,24 +350,23 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
     staffing = prose.join([
         f"{len(uncovered)}家帮扶对象尚未落实包保干部或专家" if uncovered else "",
         f"{unstaffed}项检查因主管部门持证执法人员不足暂未派员" if unstaffed else ""], "；")
+    suspected = mine(data["suspected"])
     present = {"figures": True, "targets": bool(targets), "links": bool(links) and not scope,
-               "progress": bool(progress_rows), "majors": bool(major or mine(data["suspected"])),
+               "progress": bool(progress_rows), "majors": bool(major or suspected),
                "overdue": bool(overdue or (scope and deadlines)), "pairs": bool(pairs_ or uncovered),
                "results": bool(spot["draw"])}
     listed = annexes(present, scope)
-    suspected = mine(data["suspected"])
     first_s = suspected[0] if suspected else None
     return {
         "scope": scope, "scope_name": scope_name, "title": title, "issue_label": issue_label,
         "timestamp": week_end_moment(data).isoformat(),
-        "date_range": f"{month_day(data['start'])}—{month_day(data['end'])}",
+        "date_range": prose.day_range(dt.date.fromisoformat(data["start"]), end),
         "next_week": next_week,
-        "issued_cn": cn_date(data.get("issued_on") or data["end"]),
+        "issued_cn": prose.cn_date(data.get("issued_on") or data["end"]),
         "end_md": month_day(data["end"]),
         "prev_end_md": month_day((end - dt.timedelta(days=7)).isoformat()),
         "report_due": month_day((plan_start + dt.timedelta(days=4)).isoformat()),
-        "deadline_range": f"{month_day((end + dt.timedelta(days=1)).isoformat())}—"
-                          f"{month_day((end + dt.timedelta(days=14)).isoformat())}",
+        "deadline_range": prose.day_range(end + dt.timedelta(days=1), end + dt.timedelta(days=14)),
         "f": f, "p": p,
         "vs": lambda name, unit: versus(f.get(name), fp.get(name), unit) if comparable else "",
         "pvs": lambda name, unit: versus(p.get(name), pp.get(name), unit) if comparable else "",
@@ -401,8 +389,7 @@ def view(data: dict, scope: str | None, chart_svg: str, files: dict[str, str]) -
         "key_units": keys, "team": team.get(links[0]["dept"], "") if (scope and links) else "",
         "links": links,
         "dept_sentences": [prose.department_sentence(d) for d in dept_rows],
-        "sub_sentences": [prose.subdistrict_sentence(x, counts.get(x["scope"], 0), visited.get(x["scope"], 0))
-                          for x in sub_rows],
+        "sub_sentences": [prose.subdistrict_sentence(x) for x in sub_rows],
         "scorecard_text": _scorecard_text(data["scorecard"]) if not scope else "",
         "plan_done": [x for x in plan_done if x],
         "practices": practices,
@@ -476,13 +463,10 @@ def _week_text(week_label_: str, data: dict) -> str:
     """2023-W31 → 上周（7月31日—8月6日） / 本周 — never the ISO code."""
     if week_label_ == data["week"]:
         return "本周"
+    s = parse_week(week_label_)
     if week_label_ == data["prev_week"]:
-        s = dt.date.fromisoformat(data["start"]) - dt.timedelta(days=7)
-    else:
-        year, wk = week_label_.split("-W")
-        s = dt.date.fromisocalendar(int(year), int(wk), 1)
-        return f"{s.month}月{s.day}日所在周"
-    return f"上周（{s.month}月{s.day}日—{(s + dt.timedelta(days=6)).month}月{(s + dt.timedelta(days=6)).day}日）"
+        return f"上周（{prose.day_range(s, s + dt.timedelta(days=6))}）"
+    return f"{month_day(s.isoformat())}所在周"
 
 
 PDF_SAFE_KEYS = ("week", "week_no", "year", "start", "end", "plan_for", "prev_week", "district",

@@ -21,14 +21,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from assets.report.prose import cn_date, day_range
 from assets.report.spot import (
     VERIFY_STEPS,
-    cn_day,
     drawn_at_text,
     outcome_text,
     rectification_text,
     results_file,
 )
+from pipeline.core.weeks import parse_week
 from pipeline.core.xlsx import save_workbook
 
 MAX_CELL = 32_000            # Excel holds 32,767 characters in a cell
@@ -159,8 +160,7 @@ def heading(ws, title: str, *notes: str) -> None:
 
 def plan_range(data: dict) -> str:
     start = dt.date.fromisoformat(data["start"]) + dt.timedelta(days=7)
-    end = start + dt.timedelta(days=6)
-    return f"{start.month}月{start.day}日—{end.month}月{end.day}日"
+    return day_range(start, start + dt.timedelta(days=6))
 
 
 # --- 任务清单 --------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def tasks_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
         o2, p2 = name_phone(p["officer_2"]) if p["officer_2"] else ("未派员", None)
         en, ep = name_phone(p["expert_id"])
         pair_rows.append([p["rank"], p["unit_id"], p["name"], p["subdistrict"], p["main_risk"], p["dept"],
-                          o1, p1, o2, p2, en, ep, "；".join(x for x in (p["reason"], p["note"]) if x)])
+                          o1, p1, o2, p2, en, ep, p["remark"]])
     table(pairs_ws, ["序号", "单位编号", "帮扶对象", "街道", "重点检查", "主管部门", "执法人员（带队）", "电话",
                      "执法人员", "电话", "专家", "专家电话", "备注"], pair_rows,
           [6, 11, 34, 10, 14, 14, 10, 14, 10, 14, 10, 14, 40])
@@ -585,8 +585,8 @@ def results_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
     week; no phone or licence number."""
     week = data["spot_published_week"]
     draws, results = data["spot_draws"], data["spot_results"]
-    start = dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
-    span = f"{start.month}月{start.day}日—{(start + dt.timedelta(days=6)).month}月{(start + dt.timedelta(days=6)).day}日"
+    start = parse_week(week)
+    span = day_range(start, start + dt.timedelta(days=6))
     wb, used = Workbook(), set()
     ws = new_sheet(wb, "抽查结果", used)
     heading(ws, f"{data['district']}“双随机”抽查结果公示（{week}，{span}）",
@@ -599,7 +599,7 @@ def results_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
         table(ws, ["抽取序号", "单位名称", "统一社会信用代码", "所属街道", "监管类别", "检查部门", "抽取的执法人员",
                    "实际检查人员", "检查日期", "检查结果", "发现问题及整改情况", "执法文书编号", "备注"],
               [[r["pick"], r["name"], r["uscc"], r["subdistrict"], r["category"], r["dept"], r["drawn_officers"],
-                r["checked_by"], cn_day(r["visited_on"]), outcome_text(r), rectification_text(r), r["document_no"],
+                r["checked_by"], cn_date(r["visited_on"]), outcome_text(r), rectification_text(r), r["document_no"],
                 r["note"]] for r in results], [8, 30, 20, 10, 12, 14, 14, 14, 14, 12, 40, 22, 36])
     ws.freeze_panes = "A5"
 

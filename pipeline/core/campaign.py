@@ -37,7 +37,7 @@ class CampaignPhase:
     @property
     def ordinal(self) -> str:
         """第二阶段."""
-        return f"第{_chinese_number(self.number)}阶段"
+        return f"第{chinese_number(self.number)}阶段"
 
     @property
     def label(self) -> str:
@@ -53,13 +53,14 @@ def _as_date(day: dt.date | dt.datetime | str) -> dt.date:
     return dt.date.fromisoformat(str(day)[:10])
 
 
-def _chinese_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (phase and section numbers, up to 99)."""
+    digits = "零一二三四五六七八九十"
+    if n <= 10:
         return digits[n]
     if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
+        return "十" + digits[n - 10]
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
 def phases(configured: Iterable[PhaseLike]) -> list[CampaignPhase]:
