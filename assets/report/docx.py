@@ -402,6 +402,11 @@ def _write_runs(par, pieces: list[tuple[str, Fmt]]) -> None:
                 _set_fonts(run._r, fmt.font)
 
 
+def _blank(pieces: list[tuple[str, Fmt]]) -> bool:
+    """Nothing but spaces and line breaks: no paragraph is written for it."""
+    return not "".join(t for t, _ in _normalize(pieces)).strip(_BREAK + " ")
+
+
 def _text(el) -> str:
     pieces: list[tuple[str, Fmt]] = []
     _collect(el, Fmt(), pieces, SIZE_XIAO4)
@@ -420,7 +425,6 @@ class _Writer:
     def __init__(self, doc):
         self.doc = doc
         self.page_break = False
-        self.last_par = None
 
     # paragraphs
     def paragraph(self, style: str, pieces: list[tuple[str, Fmt]] | None = None, *, align=None):
@@ -432,16 +436,15 @@ class _Writer:
             self.page_break = False
         if pieces:
             _write_runs(par, pieces)
-        self.last_par = par
         return par
 
-    def inline_par(self, el, style: str, ctx: Ctx, fmt: Fmt = Fmt(), **kw):
+    def inline_par(self, el, style: str, ctx: Ctx):
         pieces: list[tuple[str, Fmt]] = []
         small = SIZE_XIAO5 if ctx.small else SIZE_XIAO4
-        _collect(el, _inline_fmt(el, fmt, small) if el.tag != "p" else fmt, pieces, small)
-        if not "".join(t for t, _ in _normalize(pieces)).strip(_BREAK + " "):
+        _collect(el, _inline_fmt(el, Fmt(), small) if el.tag != "p" else Fmt(), pieces, small)
+        if _blank(pieces):
             return None
-        return self.paragraph(style, pieces, **kw)
+        return self.paragraph(style, pieces)
 
     # blocks
     def flow(self, el, ctx: Ctx) -> None:
@@ -450,7 +453,7 @@ class _Writer:
         small = SIZE_XIAO5 if ctx.small else SIZE_XIAO4
 
         def flush():
-            if "".join(t for t, _ in _normalize(loose)).strip(_BREAK + " "):
+            if not _blank(loose):
                 self.paragraph("GBSmall" if ctx.small else "Normal", list(loose))
             loose.clear()
 
@@ -571,8 +574,7 @@ class _Writer:
                 self._tabbed(last, texts, SIZE_3, FANGSONG)
                 last.paragraph_format.space_before = Pt(SIZE_3 / 2)
             else:   # 第N期 and anything new: centred
-                last = self.paragraph("GBMasthead", [(_text(child), Fmt(bold=False, size=SIZE_3))])
-                _set_fonts_par(last, FANGSONG)
+                last = self.paragraph("GBMasthead", [(_text(child), Fmt(bold=False, size=SIZE_3, font=FANGSONG))])
                 last.paragraph_format.space_before = Pt(SIZE_3 / 2)
 
     def _tabbed(self, par, texts: list[str], size: float, font: str) -> None:
@@ -633,7 +635,6 @@ class _Writer:
             widths += [float(m.group(1)) if m else None] * span
 
         # place cells on a grid (colspan, rowspan)
-        grid: list[list] = []
         taken: set[tuple[int, int]] = set()
         placed = []                                 # (row, col, rowspan, colspan, cell element)
         for r, (tr, _) in enumerate(rows):
@@ -703,12 +704,6 @@ class _Writer:
                 pieces = [(t, f if f.size is not None else replace(f, size=size)) for t, f in pieces]
             _write_runs(par, pieces)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        self.last_par = None
-
-
-def _set_fonts_par(par, font: str) -> None:
-    for run in par.runs:
-        _set_fonts(run._r, font)
 
 
 def _int(value, default: int) -> int:
