@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import lxml.html
@@ -15,6 +14,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from readback import squash
 
 from assets.report.docx import CHART_NOTE, build_docx, write_docx
 
@@ -79,10 +79,6 @@ HTML = """<!DOCTYPE html>
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-def squash(text: str) -> str:
-    return "".join(text.split())
-
 
 def read(data: bytes):
     return docx.Document(io.BytesIO(data))
@@ -321,26 +317,29 @@ def test_degenerate_html_still_gives_a_document(html):
 
 # --- the real district report ----------------------------------------------------------
 
-def test_the_real_district_report(demo_warehouse, tmp_path):
-    """The demo week's district report, rendered as for the PDF: every paragraph and every
-    table cell of its HTML is in the .docx, in order."""
+def test_the_real_district_report(demo_run, demo_warehouse):
+    """The demo week's district report as the pipeline published it: every paragraph and
+    every table cell of its HTML is in the .docx, in order, and building it again from that
+    HTML gives the same bytes."""
+    import json
+
     from conftest import connect
 
     from assets.report.data import query_report_data
     from assets.report.view import environment, file_names, render_html, week_end_moment
 
+    base, manifest = demo_run
     con = connect(demo_warehouse, read_only=True)
     try:
         data = query_report_data(con, dt.date(2023, 8, 7))
     finally:
         con.close()
-    html = render_html(environment(), data, None, file_names(data))
-    target = tmp_path / Path(file_names(data)["district"]).with_suffix(".docx").name
-    write_docx(html, target, week_end_moment(data), "")
-    document = docx.Document(target)
+    data["code_version"] = json.loads(manifest.read_text(encoding="utf-8"))["code_version"]
+    html = render_html(environment(), data, None, file_names(data), chart=False)   # as the pipeline
+    published = base / "out" / data["week"] / file_names(data)["docx"]
+    document = docx.Document(published)
     assert docx_blocks(document) == html_blocks(html)
     assert docx_tables(document) == html_tables(html)
     assert document.core_properties.title == " ".join(
         lxml.html.document_fromstring(html).find(".//title").text_content().split())
-    write_docx(html, tmp_path / "again.docx", week_end_moment(data), "")
-    assert (tmp_path / "again.docx").read_bytes() == target.read_bytes()
+    assert build_docx(html, week_end_moment(data)) == published.read_bytes()

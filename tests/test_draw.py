@@ -9,7 +9,6 @@ import hashlib
 import json
 import math
 import shutil
-import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +17,7 @@ import pytest
 import yaml
 from conftest import connect
 from openpyxl import load_workbook
+from readback import pdf_text, workbook_text
 
 from assets.derive import draw as lottery
 from assets.derive.build import build_week
@@ -396,22 +396,11 @@ def test_bangfu_verify_draw(fresh, tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- confidential, then public
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
-
-
 def docx_text(path: Path) -> str:
     from docx import Document
     doc = Document(str(path))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     return "\n".join([p.text for p in doc.paragraphs] + cells)
-
-
-def workbook_text(path: Path, skip=()) -> str:
-    wb = load_workbook(path, read_only=True)
-    return "\n".join(str(v) for ws in wb.worksheets if ws.title not in skip
-                     for row in ws.iter_rows(values_only=True) for v in row if v is not None)
 
 
 # what the report data holds besides the draw: a drawn unit named there (an overdue hazard,

@@ -12,6 +12,7 @@ from conftest import PROJECT
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from readback import squash
 
 from pipeline.core.ledgers import SUBDISTRICTS
 from pipeline.core.warehouse import install_macros
@@ -20,10 +21,6 @@ WEEK = "2023-W32"
 DISTRICT = f"丰泽区安全生产帮扶工作周报_{WEEK}"
 ISO_WEEK = re.compile(r"\d{4}-W\d{2}")
 HASH = re.compile(r"[0-9a-f]{16,}")
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def pages_text(pdf) -> list[str]:
@@ -47,8 +44,14 @@ def week_dir(demo_run):
     return demo_run[0] / "out" / WEEK
 
 
-def test_district_body_is_short_and_in_the_offices_voice(week_dir):
-    pages = pages_text(week_dir / f"{DISTRICT}.pdf")
+@pytest.fixture(scope="module")
+def district_pages(week_dir):
+    """The demo week's district report, page by page (read once: pypdf takes a second)."""
+    return pages_text(week_dir / f"{DISTRICT}.pdf")
+
+
+def test_district_body_is_short_and_in_the_offices_voice(district_pages):
+    pages = district_pages
     body = body_of(pages)
     assert len(body) < len("".join(pages))
     assert sum(1 for p in pages if p in body) <= 4
@@ -65,29 +68,28 @@ def test_district_body_is_short_and_in_the_offices_voice(week_dir):
     assert "数据来源：" in last and not re.search(r"[0-9a-f]{40,}", last)
 
 
-def test_every_participating_department_is_accounted_for(demo_warehouse, week_dir):
+def test_every_participating_department_is_accounted_for(demo_warehouse, district_pages):
     con = duckdb.connect(str(demo_warehouse), read_only=True)
     depts = [r[0] for r in con.execute("SELECT dept FROM departments WHERE participates").fetchall()]
     con.close()
-    body = body_of(pages_text(week_dir / f"{DISTRICT}.pdf"))
+    body = body_of(district_pages)
     section = body.split("二、本周工作进展")[1].split("三、存在问题")[0]
     for dept in depts:
         assert re.search(re.escape(dept) + r"（驻点[^）]*）：本周(开展帮扶服务\d+次|无工作记录)", section), dept
 
 
-def test_major_hazards_are_listed_with_stage_and_next_step(week_dir):
-    body = body_of(pages_text(week_dir / f"{DISTRICT}.pdf"))
+def test_major_hazards_are_listed_with_stage_and_next_step(district_pages):
+    body = body_of(district_pages)
     problems = body.split("三、存在问题")[1].split("四、下步工作")[0]
     assert "（一）重大隐患。" in problems and "挂牌督办" in problems
     assert problems.count("下一步：") >= 1 and "阶段" in problems
 
 
-def test_the_scorecard_dates_the_subdistricts_as_targets_from_the_second_phase(week_dir):
+def test_the_scorecard_dates_the_subdistricts_as_targets_from_the_second_phase(district_pages):
     """W32 lies in the third phase (部门精准执法); the 8 subdistricts became assistance
     targets in the second, which the scorecard's caption names, not the week's phase."""
-    pages = pages_text(week_dir / f"{DISTRICT}.pdf")
-    assert "名单在专项行动第三阶段（部门精准执法）内保持稳定" in body_of(pages)
-    assert "各街道排名（专项行动第二阶段起，8个街道也作为帮扶对象；" in "".join(pages)
+    assert "名单在专项行动第三阶段（部门精准执法）内保持稳定" in body_of(district_pages)
+    assert "各街道排名（专项行动第二阶段起，8个街道也作为帮扶对象；" in "".join(district_pages)
 
 
 def test_no_report_is_addressed_to_its_own_compiler(week_dir):
@@ -122,10 +124,10 @@ def test_subdistrict_edition_and_its_task_workbook_let_the_officer_act(demo_ware
     assert {"帮扶对象和包保企业", "即将到期隐患", "逾期隐患", "联合帮扶"} <= set(book.sheetnames)
 
 
-def test_word_version_reads_back_with_the_pdfs_sentences_and_tables(week_dir):
+def test_word_version_reads_back_with_the_pdfs_sentences_and_tables(week_dir, district_pages):
     document = Document(str(week_dir / f"{DISTRICT}.docx"))
     paragraphs = [squash(p.text) for p in document.paragraphs if p.text.strip()]
-    pdf = "".join(pages_text(week_dir / f"{DISTRICT}.pdf"))
+    pdf = "".join(district_pages)
     headline = next(p for p in paragraphs if p.startswith("（一）监管底数。"))
     assert headline in pdf
     for start in ("（三）工作成效。", "（四）隐患治理。"):

@@ -6,13 +6,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import PROJECT, RUN_DATE, connect
+from conftest import connect
 from factory import base_rows, uscc, write_ledgers
 
 from assets.derive.build import build_week
 from assets.derive.links import link_departments, propose
 from assets.derive.targets import hold_keys, select_targets
-from assets.ingest.load import ingest_folder
 from pipeline.core.config import ConfigError, load_config, validate_config
 
 CONFIG = load_config()
@@ -234,11 +233,9 @@ def test_coverage_priorities_say_who_covers_each_or_why_none(phase_warehouse):
 # --- the demo district ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_derived(tmp_path_factory):
-    """The demo ledgers derived for 2023-W32 (the derive step alone)."""
-    con = connect(tmp_path_factory.mktemp("phase_demo") / "w.duckdb")
-    ingest_folder(con, PROJECT / "raw", RUN_DATE)
-    build(con, W32, CONFIG)
+def demo_derived(demo_warehouse):
+    """The demo ledgers derived for 2023-W32: the session's demo run, read only."""
+    con = connect(demo_warehouse, read_only=True)
     yield con
     con.close()
 

@@ -21,6 +21,7 @@ import pytest
 from conftest import connect
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from readback import pdf_text, squash, workbook_text
 
 from assets.report.data import mask_phone, query_report_data
 from assets.report.render import render_all
@@ -48,19 +49,6 @@ render_all(data, Path(sys.argv[2]))
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-def pdf_text(path: Path) -> str:
-    """The text of a PDF in content-stream order (a table cell's lines stay together)."""
-    if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-                              capture_output=True, text=True, check=True).stdout
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
-
-
-def squash(text: str) -> str:
-    """Without any white space: wrapped cells read as one string."""
-    return "".join(text.split())
-
 
 def digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -256,9 +244,7 @@ def test_phone_numbers_are_masked_in_every_pdf(rendered, phones):
 def test_workbooks_sent_beyond_the_assignees_carry_no_full_number(rendered, phones):
     _, _, stage = rendered
     for name in (f"汇总表_{WEEK}.xlsx", f"双随机抽查结果公示_{WEEK}.xlsx"):
-        wb = load_workbook(stage / name, read_only=True)
-        text = "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
-                         for v in row if v)
+        text = workbook_text(stage / name)
         assert not [p for p in phones if p in text], name
 
 
