@@ -125,18 +125,25 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def warehouse_of(args) -> tuple[Path, float]:
+    """The warehouse a command works on (--warehouse, else BANGFU_WAREHOUSE, else
+    data/warehouse.duckdb) and how long it waits for the lock (BANGFU_LOCK_TIMEOUT, s)."""
+    import os
+    path = Path(args.warehouse or os.environ.get("BANGFU_WAREHOUSE") or PROJECT_DIR / "data" / "warehouse.duckdb")
+    return path, float(os.environ.get("BANGFU_LOCK_TIMEOUT") or 1800)
+
+
 def cmd_backup(args) -> int:
     import datetime as dt
-    import os
 
     from pipeline.core.errors import BangfuError
     from pipeline.core.warehouse import backup
 
-    warehouse = Path(args.warehouse or os.environ.get("BANGFU_WAREHOUSE") or PROJECT_DIR / "data" / "warehouse.duckdb")
+    warehouse, timeout = warehouse_of(args)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = Path(args.out) if args.out else warehouse.parent / "backups" / f"warehouse-{stamp}.duckdb"
     try:
-        print(backup(warehouse, target, float(os.environ.get("BANGFU_LOCK_TIMEOUT") or 1800)))
+        print(backup(warehouse, target, timeout))
     except BangfuError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
@@ -147,24 +154,20 @@ def cmd_backup(args) -> int:
 def cmd_verify_draw(args) -> int:
     """Every recorded draw (or one plan week's) redone from its seed and registers: one line
     each, no unit or officer named; exit 1 when any does not check out."""
-    import os
-
-    from assets.derive.draw import LOG_COLUMNS, verify
+    from assets.derive.draw import draws_of, verify
     from pipeline.core.errors import BangfuError
     from pipeline.core.warehouse import open_warehouse
     from pipeline.core.weeks import parse_week, week_label
 
-    warehouse = Path(args.warehouse or os.environ.get("BANGFU_WAREHOUSE") or PROJECT_DIR / "data" / "warehouse.duckdb")
+    warehouse, timeout = warehouse_of(args)
     if not warehouse.exists():
         print(f"{warehouse}: 数据仓库不存在", file=sys.stderr)
         return 1
     try:
         plan_for = week_label(parse_week(args.week)) if args.week else None
-        with open_warehouse(warehouse, float(os.environ.get("BANGFU_LOCK_TIMEOUT") or 1800)) as con:
+        with open_warehouse(warehouse, timeout) as con:
             found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'draw_log'").fetchone()[0]
-            records = [dict(zip(LOG_COLUMNS, r, strict=True)) for r in con.execute(
-                f"SELECT {', '.join(LOG_COLUMNS)} FROM draw_log WHERE $week IS NULL OR plan_for = $week "
-                "ORDER BY plan_for, draw_no", {"week": plan_for}).fetchall()] if found else []
+            records = draws_of(con, plan_for) if found else []
     except (BangfuError, ValueError) as exc:
         print("\n".join(getattr(exc, "lines", [str(exc)])), file=sys.stderr)
         return 1

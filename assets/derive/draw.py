@@ -122,10 +122,11 @@ def current_draws(con) -> dict[str, dict]:
     return {r[0]: dict(zip(LOG_COLUMNS, r, strict=True)) for r in cur.fetchall()}
 
 
-def draws_of(con, plan_for: str) -> list[dict]:
-    """Every draw of a plan week, first to last (superseded ones included)."""
-    cur = con.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM draw_log WHERE plan_for = ? "
-                      "ORDER BY draw_no", [plan_for])
+def draws_of(con, plan_for: str | None) -> list[dict]:
+    """Every draw of a plan week (of every week for ``None``), first to last, superseded
+    ones included."""
+    cur = con.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM draw_log WHERE $week IS NULL OR plan_for = $week "
+                      "ORDER BY plan_for, draw_no", {"week": plan_for})
     return [dict(zip(LOG_COLUMNS, r, strict=True)) for r in cur.fetchall()]
 
 
