@@ -94,15 +94,14 @@ def _spot(con, start: dt.date, config: dict, person) -> dict:
     lag = (config.get("spot_checks") or {}).get("publish_lag_weeks", 0)
     published = week_label(start - dt.timedelta(days=7 * lag))
     draws = rows(con, "spot_draws", plan_for=published)
-    for d in draws:
-        d["witnesses"] = json.loads(d["witnesses"] or "[]")
     upcoming = rows(con, "spot_draws", plan_for=week_label(start + dt.timedelta(days=7)))
+    for d in (*draws, *upcoming):
+        d["witnesses"] = json.loads(d["witnesses"] or "[]")
     return {
         "spot_checks": checks,
         # for the notices: when and by whom next week's draw was made (never its seed)
-        "spot_next_draw": next(({k: d[k] for k in ("draw_no", "kind", "reason", "drawn_at", "operator")}
-                                | {"witnesses": json.loads(d["witnesses"] or "[]")}
-                                for d in upcoming if d["in_force"]), None),
+        "spot_next_draw": next(({k: d[k] for k in ("draw_no", "kind", "reason", "drawn_at", "operator",
+                                                   "witnesses")} for d in upcoming if d["in_force"]), None),
         "spot_summary": rows(con, "spot_summary"),
         "spot_published_week": published,
         "spot_results": rows(con, "spot_results"),
