@@ -18,7 +18,6 @@ from assets.report import spot as lottery
 from assets.report.pdf import PDF_VARIANT, PDF_VARIANT_LABEL, TEMPLATES
 from assets.report.prose import month_day
 from pipeline.core.campaign import chinese_number
-from pipeline.core.weeks import parse_week
 
 TZ = dt.timezone(dt.timedelta(hours=8))   # Asia/Shanghai, no DST
 # Rows shown in a PDF table before it points to the workbook holding them all.
@@ -463,7 +462,7 @@ def _week_text(week_label_: str, data: dict) -> str:
     """2023-W31 → 上周（7月31日—8月6日） / 本周 — never the ISO code."""
     if week_label_ == data["week"]:
         return "本周"
-    s = parse_week(week_label_)
+    s = dt.date.fromisoformat(f"{week_label_}-1")          # its Monday (ISO week date)
     if week_label_ == data["prev_week"]:
         return f"上周（{prose.day_range(s, s + dt.timedelta(days=6))}）"
     return f"{month_day(s.isoformat())}所在周"

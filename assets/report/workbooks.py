@@ -29,7 +29,6 @@ from assets.report.spot import (
     rectification_text,
     results_file,
 )
-from pipeline.core.weeks import parse_week
 from pipeline.core.xlsx import save_workbook
 
 MAX_CELL = 32_000            # Excel holds 32,767 characters in a cell
@@ -585,7 +584,7 @@ def results_workbook(data: dict, path: Path, when: dt.datetime) -> Path:
     week; no phone or licence number."""
     week = data["spot_published_week"]
     draws, results = data["spot_draws"], data["spot_results"]
-    start = parse_week(week)
+    start = dt.date.fromisoformat(f"{week}-1")              # its Monday (ISO week date)
     span = day_range(start, start + dt.timedelta(days=6))
     wb, used = Workbook(), set()
     ws = new_sheet(wb, "抽查结果", used)
